@@ -1,0 +1,26 @@
+# Host builds of the shared C code: the same files as in the kernel, unchanged,
+# with the system libc instead of libc/.
+HOSTCFLAGS := -std=c11 $(WARN) -O1 -g -D_DEFAULT_SOURCE -DBARMOVE_VERSION='"$(VERSION)"' \
+	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# Shared (hardware-free) code: compiled into the kernel and into host binaries.
+SHARED_SRC := $(wildcard kernel/format.c kernel/tap.c kernel/options.c kernel/bootinfo.c \
+	kernel/prng.c kernel/runner.c kernel/memmap.c kernel/glob.c drivers/acpi_tables.c)
+TOOLS_LIB_SRC := $(filter-out tools/logcheck.c,$(wildcard tools/*.c))
+HOST_TEST_SRC := $(wildcard tests/host/*.c)
+
+$(B)/host/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -c $< -o $@
+
+HOST_SHARED_OBJ := $(patsubst %,$(B)/host/%.o,$(SHARED_SRC) $(TOOLS_LIB_SRC))
+-include $(HOST_SHARED_OBJ:.o=.d) $(patsubst %,$(B)/host/%.d,$(HOST_TEST_SRC) tools/logcheck.c)
+
+$(B)/host/unit: $(HOST_SHARED_OBJ) $(patsubst %,$(B)/host/%.o,$(HOST_TEST_SRC))
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $^
+
+# The serial-log checker (tools/logcheck.c): TAP -> verdict, JUnit XML, TAP 13.
+$(B)/barmove-logcheck: $(HOST_SHARED_OBJ) $(B)/host/tools/logcheck.c.o
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $^
+
+host-tests: $(B)/host/unit
+tools: $(B)/barmove-logcheck
