@@ -1,15 +1,114 @@
+/* The main flow: console first (so every later problem can be reported),
+ * then boot info and options (a bad option bails out before any device is
+ * touched), then the machine's clocks and tables, then the checks. */
 #include <stdint.h>
+#include <string.h>
 
+#include "../drivers/acpi.h"
 #include "console.h"
 #include "cpu.h"
+#include "exceptions.h"
+#include "exit.h"
+#include "hypervisor.h"
+#include "paging.h"
+#include "physmem.h"
+#include "platform.h"
+#include "runner.h"
+#include "timer.h"
+
+extern const struct check __start_barmove_checks[], __stop_barmove_checks[];
+
+static struct platform plat;
+static struct tap tap;
 
 void kmain(uint32_t magic, uint32_t info);
+
+const struct platform *platform(void)
+{
+    return &plat;
+}
+
+static void exit_with(int code)
+{
+    barmove_exit((enum exit_code)code);
+}
+
+static void print_comment_line(const char *text)
+{
+    tap_comment(&tap, "%s", text);
+}
+
+static void acpi_warning(const char *message)
+{
+    tap_comment(&tap, "warning: %s", message);
+}
+
+static void read_boot_info(uint32_t magic, uint32_t info)
+{
+    char err[160];
+    if (bootinfo_parse(magic, info, physmem_read, NULL, &plat.boot, err, sizeof err) != 0)
+        runner_bail("boot information unusable: %s", err);
+    if (plat.boot.warning[0])
+        tap_comment(&tap, "warning: boot information: %s", plat.boot.warning);
+}
+
+static void read_options(void)
+{
+    char err[160];
+    if (options_parse(plat.boot.cmdline, &plat.options, err, sizeof err) != 0)
+        runner_bail("bad command line: %s", err);
+}
+
+static uint64_t default_seed(void)
+{
+    return rdtsc() ^ (rdtsc() << 29);
+}
+
+static void find_acpi(void)
+{
+    plat.acpi_found = acpi_init(&plat.boot, acpi_warning, &plat.acpi) == 0;
+    if (plat.acpi_found && plat.acpi.s5_found)
+        exit_set_acpi_poweroff(plat.acpi.pm1a_cnt, plat.acpi.pm1b_cnt, plat.acpi.slp_typa,
+                               plat.acpi.slp_typb);
+}
+
+static void print_header(void)
+{
+    uint64_t hz = timer_tsc_hz();
+    tap_comment(&tap, "barmove %s hv=%s cpu-phys-bits=%u loader=\"%s\" multiboot%u seed=0x%llx",
+                BARMOVE_VERSION, hypervisor_name(), paging_phys_bits(), plat.boot.loader,
+                plat.boot.protocol, (unsigned long long)plat.options.seed);
+    tap_comment(&tap, "cmdline \"%s\"", plat.boot.cmdline);
+    tap_comment(&tap, "tsc %llu.%03llu MHz from %s", (unsigned long long)(hz / 1000000),
+                (unsigned long long)(hz / 1000 % 1000), timer_source_name(timer_tsc_source()));
+    if (plat.acpi_found)
+        tap_comment(&tap, "acpi rev %u %s=0x%llx pm-timer=0x%x%s s5=%s", plat.acpi.revision,
+                    plat.acpi.root_is_xsdt ? "xsdt" : "rsdt", (unsigned long long)plat.acpi.root,
+                    plat.acpi.pm_timer_port, plat.acpi.pm_timer_32bit ? "/32" : "/24",
+                    plat.acpi.s5_found ? "yes" : "no");
+    else
+        tap_comment(&tap, "acpi not found");
+}
 
 void kmain(uint32_t magic, uint32_t info)
 {
     console_init();
-    kprintf("TAP version 14\n# barmove magic=%#x info=%#x\n", magic, info);
-    console_drain();
-    outb(0xf4, 0);
-    halt_forever();
+    exceptions_init();
+    struct runner rn = {.tap = &tap, .options = &plat.options, .exit = exit_with};
+    tap_begin(&tap, console_write);
+    runner_attach(&rn);
+    read_boot_info(magic, info);
+    read_options();
+    if (!plat.options.seed_given)
+        plat.options.seed = default_seed();
+    prng_seed(&plat.prng, plat.options.seed);
+    paging_init(plat.boot.ranges, plat.boot.range_count);
+    if (!strcmp(plat.options.selftest, "bootinfo-dump"))
+        bootinfo_dump(magic, info, physmem_read, NULL, print_comment_line);
+    find_acpi();
+    timer_init();
+    if (!strcmp(plat.options.selftest, "tsc-skew"))
+        timer_skew_for_selftest(5);
+    print_header();
+    exit_with(runner_run(&rn, __start_barmove_checks, __stop_barmove_checks));
 }

@@ -1,0 +1,11 @@
+/* Finds the firmware's ACPI tables: the RSDP from the multiboot2 tags (OVMF
+ * gives it only there) or by scanning the EBDA and 0xE0000-0xFFFFF. */
+#ifndef BARMOVE_ACPI_H
+#define BARMOVE_ACPI_H
+#include "../kernel/bootinfo.h"
+#include "acpi_tables.h"
+
+/* 0 on success; warnings (rejected tables) go to warn */
+int acpi_init(const struct bootinfo *bi, acpi_warn_fn warn, struct acpi_info *out);
+
+#endif

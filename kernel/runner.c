@@ -1,0 +1,198 @@
+#include "runner.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "format.h"
+
+enum status { STATUS_NONE, STATUS_PASS, STATUS_SKIP, STATUS_FAIL };
+
+struct check_result {
+    enum status status;
+    char message[TAP_DESC_MAX];
+    char yaml[1536];
+    size_t yaml_len;
+};
+
+static struct runner *active;
+static char current[TAP_DESC_MAX];
+
+static void raise_status(struct check_result *r, enum status s)
+{
+    if (s > r->status)
+        r->status = s;
+}
+
+void check_pass(struct check_result *r)
+{
+    raise_status(r, STATUS_PASS);
+}
+
+bool check_failed(const struct check_result *r)
+{
+    return r->status == STATUS_FAIL;
+}
+
+static void set_message(struct check_result *r, const char *fmt, va_list ap)
+{
+    if (r->message[0]) /* the first failure is the one that explains the rest */
+        return;
+    format_v(r->message, sizeof r->message, fmt, ap);
+}
+
+void check_fail(struct check_result *r, const char *fmt, ...)
+{
+    bool first = r->status != STATUS_FAIL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (first)
+        r->message[0] = '\0'; /* a skip reason must not stand as the failure */
+    set_message(r, fmt, ap);
+    va_end(ap);
+    raise_status(r, STATUS_FAIL);
+}
+
+void check_skip(struct check_result *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (r->status < STATUS_SKIP)
+        set_message(r, fmt, ap);
+    va_end(ap);
+    raise_status(r, STATUS_SKIP);
+}
+
+void check_diag(struct check_result *r, const char *key, const char *fmt, ...)
+{
+    char value[256];
+    va_list ap;
+    va_start(ap, fmt);
+    format_v(value, sizeof value, fmt, ap);
+    va_end(ap);
+    size_t room = sizeof r->yaml - r->yaml_len;
+    int n = format(r->yaml + r->yaml_len, room, "%s: %s\n", key, value);
+    if (n > 0 && (size_t)n < room)
+        r->yaml_len += (size_t)n;
+}
+
+static bool selected(const struct runner *rn, const struct check *c, const char *desc)
+{
+    if (c->selftest)
+        return strcmp(c->selftest, rn->options->selftest) == 0;
+    return options_selects(rn->options, c->id, desc);
+}
+
+static unsigned instance_count(const struct check *c)
+{
+    return c->instances ? c->instances() : 1;
+}
+
+static void describe(const struct check *c, unsigned i, char *buf, size_t size)
+{
+    if (c->describe)
+        c->describe(i, buf, size);
+    else
+        format(buf, size, "%s", c->id);
+}
+
+unsigned runner_count(const struct runner *rn, const struct check *first, const struct check *last)
+{
+    unsigned n = 0;
+    char desc[TAP_DESC_MAX];
+    for (const struct check *c = first; c < last; c++) {
+        unsigned count = instance_count(c);
+        for (unsigned i = 0; i < count; i++) {
+            describe(c, i, desc, sizeof desc);
+            n += selected(rn, c, desc);
+        }
+    }
+    return n;
+}
+
+/* a strict check's failure only fails the run with level=strict */
+static enum tap_result tap_result_of(const struct runner *rn, const struct check *c,
+                                     struct check_result *r, char *reason, size_t size)
+{
+    switch (r->status) {
+    case STATUS_PASS: return TAP_PASS;
+    case STATUS_SKIP:
+        format(reason, size, "%s", r->message);
+        return TAP_SKIP;
+    case STATUS_NONE:
+        format(r->message, sizeof r->message, "harness: the check reported no verdict");
+        break;
+    case STATUS_FAIL: break;
+    }
+    if (c->level != CHECK_REQUIRED && rn->options->level != LEVEL_STRICT) {
+        format(reason, size, "%s: %s", c->level == CHECK_STRICT ? "strict" : "perf", r->message);
+        return TAP_TODO;
+    }
+    return TAP_FAIL;
+}
+
+static void run_point(struct runner *rn, const struct check *c, unsigned i, const char *desc)
+{
+    static struct check_result result; /* large: keep it off the stack */
+    memset(&result, 0, sizeof result);
+    format(current, sizeof current, "%u - %s", rn->tap->number + 1, desc);
+    tap_running(rn->tap, desc);
+    c->run(i, &result);
+    char reason[TAP_DESC_MAX] = "";
+    enum tap_result t = tap_result_of(rn, c, &result, reason, sizeof reason);
+    char yaml[sizeof result.yaml + TAP_DESC_MAX + 16];
+    format(yaml, sizeof yaml, "message: %s\n%s", result.message, result.yaml);
+    tap_point(rn->tap, t, desc, reason, yaml);
+    current[0] = '\0';
+}
+
+void runner_attach(struct runner *rn)
+{
+    active = rn;
+}
+
+int runner_run(struct runner *rn, const struct check *first, const struct check *last)
+{
+    runner_attach(rn);
+    tap_plan(rn->tap, runner_count(rn, first, last));
+    char desc[TAP_DESC_MAX];
+    for (const struct check *c = first; c < last; c++) {
+        unsigned count = instance_count(c);
+        for (unsigned i = 0; i < count; i++) {
+            describe(c, i, desc, sizeof desc);
+            if (selected(rn, c, desc))
+                run_point(rn, c, i, desc);
+        }
+    }
+    tap_summary(rn->tap);
+    return runner_verdict(rn->tap);
+}
+
+int runner_verdict(const struct tap *t)
+{
+    if (t->failed)
+        return 1;
+    if (t->passed + t->todo == 0)
+        return 3;
+    return 0;
+}
+
+const char *runner_current(void)
+{
+    return current;
+}
+
+void runner_bail(const char *fmt, ...)
+{
+    char why[300];
+    va_list ap;
+    va_start(ap, fmt);
+    format_v(why, sizeof why, fmt, ap);
+    va_end(ap);
+    if (!active)
+        return;
+    if (current[0])
+        tap_bail(active->tap, "%s in check %s", why, current);
+    else
+        tap_bail(active->tap, "%s", why);
+    active->exit(2);
+}

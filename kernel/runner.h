@@ -1,0 +1,29 @@
+/* The test runner: selects checks with only=/skip=/selftest=, prints the
+ * plan, announces each point ("# running N - DESC", so a hang or crash names
+ * it), runs it, reports TAP, and decides the exit code (one function does). */
+#ifndef BARMOVE_RUNNER_H
+#define BARMOVE_RUNNER_H
+#include "check.h"
+#include "options.h"
+#include "tap.h"
+
+struct runner {
+    struct tap *tap;
+    const struct options *options;
+    void (*exit)(int code); /* never returns in the kernel; host tests record it */
+};
+
+/* makes rn the runner that runner_bail() reports through (before any check runs too) */
+void runner_attach(struct runner *rn);
+/* runs every selected check in [first, last); returns the exit code */
+int runner_run(struct runner *rn, const struct check *first, const struct check *last);
+/* checks selected by the options: how many test points */
+unsigned runner_count(const struct runner *rn, const struct check *first, const struct check *last);
+/* the point being run, "" between points */
+const char *runner_current(void);
+/* crash path: "Bail out!" naming the running check, then exit code 2 */
+void runner_bail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* exit code for a finished run */
+int runner_verdict(const struct tap *t);
+
+#endif

@@ -1,0 +1,21 @@
+/* TSC timing. The rate comes from CPUID (leaf 0x15, or the hypervisor's
+ * 0x40000010) where offered, else from PIT channel 2; tests/guest/tsc.c checks
+ * it against the ACPI PM timer, a clock it was not calibrated with. */
+#ifndef BARMOVE_TIMER_H
+#define BARMOVE_TIMER_H
+#include <stdint.h>
+
+enum tsc_source { TSC_FROM_PIT, TSC_FROM_CPUID_15, TSC_FROM_HYPERVISOR };
+
+void timer_init(void);
+uint64_t timer_tsc_hz(void);
+enum tsc_source timer_tsc_source(void);
+const char *timer_source_name(enum tsc_source s);
+/* for selftest=tsc-skew: a deliberately wrong rate the check must catch */
+void timer_skew_for_selftest(unsigned percent);
+uint64_t timer_ns(void);
+void timer_delay_us(uint64_t us);
+/* median TSC rate over rounds windows of ms each of PIT channel 2 */
+uint64_t timer_measure_pit_hz(unsigned rounds, unsigned ms);
+
+#endif

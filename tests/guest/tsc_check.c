@@ -1,0 +1,66 @@
+/* Hazard: latency figures and every timeout rest on the TSC rate. Check it
+ * against the ACPI PM timer (3.579545 MHz), a clock it was not calibrated
+ * with; they must agree within 2 %. selftest=tsc-skew is its negative
+ * control: a rate 5 % off that this check must report. */
+#include "../../kernel/check.h"
+#include "../../kernel/cpu.h"
+#include "../../kernel/platform.h"
+#include "../../kernel/timer.h"
+
+#define PM_TIMER_HZ 3579545ull
+#define WINDOW_TICKS (PM_TIMER_HZ / 20) /* 50 ms */
+#define ROUNDS 5
+#define TOLERANCE_PERCENT 2
+
+static uint32_t pm_read(uint16_t port, uint32_t mask)
+{
+    return inl(port) & mask;
+}
+
+/* TSC rate measured over one PM-timer window */
+static uint64_t pm_window_hz(uint16_t port, uint32_t mask)
+{
+    uint32_t start = pm_read(port, mask), now, elapsed;
+    uint64_t tsc0 = rdtsc();
+    uint64_t guard = 0;
+    do {
+        now = pm_read(port, mask);
+        elapsed = (now - start) & mask;
+    } while (elapsed < WINDOW_TICKS && ++guard < 500000000ull);
+    uint64_t tsc1 = rdtsc();
+    return elapsed ? (tsc1 - tsc0) * PM_TIMER_HZ / elapsed : 0;
+}
+
+static void run_tsc(unsigned i, struct check_result *r)
+{
+    (void)i;
+    const struct acpi_info *a = &platform()->acpi;
+    if (!platform()->acpi_found || !a->pm_timer_port) {
+        check_skip(r, "no ACPI PM timer to compare with");
+        return;
+    }
+    uint32_t mask = a->pm_timer_32bit ? 0xffffffffu : 0xffffffu;
+    uint64_t v[ROUNDS];
+    for (unsigned k = 0; k < ROUNDS; k++) {
+        v[k] = pm_window_hz(a->pm_timer_port, mask);
+        for (unsigned j = k; j > 0 && v[j - 1] > v[j]; j--) {
+            uint64_t t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    }
+    uint64_t measured = v[ROUNDS / 2], calibrated = timer_tsc_hz();
+    uint64_t diff = measured > calibrated ? measured - calibrated : calibrated - measured;
+    check_diag(r, "calibrated_hz", "%llu (%s)", (unsigned long long)calibrated,
+               timer_source_name(timer_tsc_source()));
+    check_diag(r, "pm_timer_hz", "%llu (median of %u windows of 50 ms)", (unsigned long long)measured,
+               ROUNDS);
+    check_diag(r, "difference_ppm", "%llu", (unsigned long long)(measured ? diff * 1000000 / measured : 0));
+    if (!measured || diff * 100 > measured * TOLERANCE_PERCENT)
+        check_fail(r, "TSC rate disagrees with the ACPI PM timer by more than %u %%",
+                   TOLERANCE_PERCENT);
+    else
+        check_pass(r);
+}
+
+CHECK(tsc_calibration) = {.id = "tsc-calibration", .level = CHECK_REQUIRED, .run = run_tsc};

@@ -1,0 +1,130 @@
+/* kernel/runner.c with checks of its own: escalation, TODO for strict
+ * failures below level=strict, silent checks, selection, exit codes. */
+#include <stdio.h>
+
+#include "../../kernel/runner.h"
+#include "harness.h"
+
+static char out[16384];
+static size_t out_len;
+static int exit_code = -1;
+
+static void capture(const char *s, size_t n)
+{
+    if (out_len + n < sizeof out) {
+        memcpy(out + out_len, s, n);
+        out_len += n;
+        out[out_len] = '\0';
+    }
+}
+
+static void record_exit(int code)
+{
+    exit_code = code;
+}
+
+static void passes(unsigned i, struct check_result *r) { (void)i; check_pass(r); }
+static void fails(unsigned i, struct check_result *r)
+{
+    (void)i;
+    check_pass(r);
+    check_fail(r, "first %s", "problem");
+    check_fail(r, "second problem");
+    check_diag(r, "step", "%d/%d", 2, 4);
+    check_pass(r); /* too late: outcomes only escalate */
+}
+static void skips(unsigned i, struct check_result *r) { (void)i; check_skip(r, "no probe #1"); }
+static void silent(unsigned i, struct check_result *r) { (void)i; (void)r; }
+static unsigned three(void) { return 3; }
+static void per_bar(unsigned i, char *buf, size_t size) { snprintf(buf, size, "00:0%u.0 BAR2 demo", i); }
+
+static const struct check table[] = {
+    {.id = "alpha", .run = passes},
+    {.id = "beta", .run = fails},
+    {.id = "gamma", .run = skips},
+    {.id = "delta", .level = CHECK_STRICT, .run = fails},
+    {.id = "demo", .instances = three, .describe = per_bar, .run = passes},
+    {.id = "quiet", .run = silent},
+    {.id = "only-when-asked", .selftest = "fail", .run = fails},
+};
+#define TABLE_END (table + sizeof table / sizeof table[0])
+
+static int run_with(const char *cmdline)
+{
+    static struct options o;
+    static struct tap t;
+    char err[128];
+    out_len = 0;
+    out[0] = '\0';
+    exit_code = -1;
+    if (options_parse(cmdline, &o, err, sizeof err) != 0)
+        return -100;
+    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit};
+    tap_begin(&t, capture);
+    return runner_run(&rn, table, TABLE_END);
+}
+
+TEST(runner_reports_every_outcome)
+{
+    EXPECT_EQ(run_with(""), 1);
+    EXPECT(strstr(out, "1..8\n") != NULL);
+    EXPECT(strstr(out, "# running 1 - alpha\nok 1 - alpha\n") != NULL);
+    EXPECT(strstr(out, "not ok 2 - beta\n  ---\n  message: first problem\n  step: 2/4\n  ...\n") != NULL);
+    EXPECT(strstr(out, "ok 3 - gamma # SKIP no probe _1\n") != NULL);
+    EXPECT(strstr(out, "not ok 4 - delta # TODO strict: first problem\n") != NULL);
+    EXPECT(strstr(out, "ok 7 - 00:02.0 BAR2 demo\n") != NULL);
+    EXPECT(strstr(out, "not ok 8 - quiet\n  ---\n  message: harness: the check reported no verdict\n") != NULL);
+    EXPECT(strstr(out, "only-when-asked") == NULL);
+    EXPECT(strstr(out, "barmove: 4 passed, 2 failed, 1 skipped, 1 todo\n") != NULL);
+}
+
+TEST(runner_strict_level_turns_todo_into_failure)
+{
+    EXPECT_EQ(run_with("level=strict only=delta"), 1);
+    EXPECT(strstr(out, "not ok 1 - delta\n") != NULL);
+    EXPECT(strstr(out, "barmove: 0 passed, 1 failed, 0 skipped, 0 todo\n") != NULL);
+}
+
+TEST(runner_selects_by_id_and_description)
+{
+    EXPECT_EQ(run_with("only=alpha,00:01.0*"), 0);
+    EXPECT(strstr(out, "1..2\n") != NULL);
+    EXPECT(strstr(out, "ok 2 - 00:01.0 BAR2 demo\n") != NULL);
+    EXPECT_EQ(run_with("skip=beta,delta,quiet,gamma"), 0);
+    EXPECT_EQ(run_with("only=gamma"), 3); /* all skipped: nothing was tested */
+    EXPECT_EQ(run_with("only=no-such-check"), 3);
+    EXPECT(strstr(out, "1..0\n") != NULL);
+}
+
+TEST(runner_selftest_runs_only_when_named)
+{
+    EXPECT_EQ(run_with("selftest=fail only=alpha"), 1);
+    EXPECT(strstr(out, "not ok 2 - only-when-asked\n") != NULL);
+}
+
+TEST(runner_bail_names_the_running_check)
+{
+    static struct options o;
+    static struct tap t;
+    char err[64];
+    EXPECT_EQ(options_parse("", &o, err, sizeof err), 0);
+    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit};
+    out_len = 0;
+    tap_begin(&t, capture);
+    runner_attach(&rn);
+    runner_bail("exception %s", "#GP");
+    EXPECT(strstr(out, "Bail out! exception #GP\n") != NULL);
+    EXPECT_EQ(exit_code, 2);
+}
+
+TEST(runner_verdict_is_the_exit_code)
+{
+    struct tap t = {.passed = 3};
+    EXPECT_EQ(runner_verdict(&t), 0);
+    t.failed = 1;
+    EXPECT_EQ(runner_verdict(&t), 1);
+    t = (struct tap){.skipped = 4};
+    EXPECT_EQ(runner_verdict(&t), 3);
+    t = (struct tap){.todo = 1, .skipped = 2};
+    EXPECT_EQ(runner_verdict(&t), 0);
+}
