@@ -94,7 +94,7 @@ static int keep_string(struct parse *ps, const char *what, const char *s, size_t
 {
     if (len >= cap) {
         if (must_fit)
-            return fail(ps, "%s of %zu bytes or more is longer than %zu", what, len, cap - 1);
+            return fail(ps, "%s of %zu bytes is longer than %zu", what, len, cap - 1);
         warn(ps, "%s cut to %zu bytes", what, cap - 1);
         len = cap - 1;
     }
@@ -298,9 +298,16 @@ static int mb1_mmap(struct parse *ps, uint32_t phys, uint32_t length)
     return 0;
 }
 
+/* Read no more of the info than the flags say is there. */
 static size_t mb1_info_size(uint32_t flags)
 {
-    return flags & MB1_LOADER ? 68 : flags & MB1_MMAP ? 52 : flags & MB1_CMDLINE ? 20 : 12;
+    if (flags & MB1_LOADER)
+        return 68;
+    if (flags & MB1_MMAP)
+        return 52;
+    if (flags & MB1_CMDLINE)
+        return 20;
+    return flags & MB1_MEM ? 12 : 4;
 }
 
 static int parse_mb1(struct parse *ps, uint64_t info)

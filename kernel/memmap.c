@@ -4,7 +4,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "format.h"
 
@@ -93,7 +92,8 @@ int memmap_check(const struct mem_range *r, unsigned n, char *why, size_t why_si
     }
     if (check_each(r, n, why, why_size) != 0)
         return -1;
-    memcpy(sorted, r, n * sizeof *r);
+    for (unsigned i = 0; i < n; i++)
+        sorted[i] = r[i];
     sort_by_base(sorted, n);
     if (check_overlaps(sorted, n, why, why_size) != 0)
         return -1;

@@ -90,18 +90,12 @@ static int digit_value(char c)
     return 99;
 }
 
-/* Decimal or 0x-hex. Returns NULL on success, else why not. */
-static const char *parse_u64(const char *s, size_t n, uint64_t *out)
+/* n > 0 digits in base (10 or 16) into *out; NULL, or why not. */
+static const char *parse_digits(const char *s, size_t n, unsigned base, uint64_t *out)
 {
-    unsigned base = 10;
-    if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-        n -= 2;
-    }
+    uint64_t v = 0;
     if (n == 0)
         return "not a number (decimal or 0x-hex)";
-    uint64_t v = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned d = (unsigned)digit_value(s[i]);
         if (d >= base)
@@ -114,19 +108,21 @@ static const char *parse_u64(const char *s, size_t n, uint64_t *out)
     return NULL;
 }
 
+/* Decimal or 0x-hex ("010" is ten). */
+static const char *parse_u64(const char *s, size_t n, uint64_t *out)
+{
+    if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+        return parse_digits(s + 2, n - 2, 16, out);
+    return parse_digits(s, n, 10, out);
+}
+
 /* 1..max_digits hex digits, no prefix (the lspci form of a BDF field). */
 static bool parse_hex_field(const char *s, size_t n, size_t max_digits, unsigned *out)
 {
-    if (n == 0 || n > max_digits)
+    uint64_t v;
+    if (n > max_digits || parse_digits(s, n, 16, &v))
         return false;
-    unsigned v = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned d = (unsigned)digit_value(s[i]);
-        if (d >= 16)
-            return false;
-        v = v * 16 + d;
-    }
-    *out = v;
+    *out = (unsigned)v;
     return true;
 }
 

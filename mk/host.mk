@@ -3,8 +3,11 @@
 HOSTCFLAGS := -std=c11 $(WARN) -O1 -g -D_DEFAULT_SOURCE -DBARMOVE_VERSION='"$(VERSION)"' \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Shared (hardware-free) code: compiled into the kernel and into host binaries.
-SHARED_SRC := $(wildcard kernel/format.c kernel/tap.c kernel/options.c kernel/bootinfo.c \
-	kernel/prng.c kernel/runner.c kernel/memmap.c kernel/glob.c drivers/acpi_tables.c)
+# Everything in kernel/ and drivers/ is shared except the hardware layer below.
+KERNEL_ONLY_SRC := kernel/main.c kernel/console.c kernel/exceptions.c kernel/exit.c \
+	kernel/paging.c kernel/physmem.c kernel/timer.c kernel/hypervisor.c \
+	drivers/acpi.c drivers/uart16550.c
+SHARED_SRC := $(filter-out $(KERNEL_ONLY_SRC),$(wildcard kernel/*.c drivers/*.c))
 TOOLS_LIB_SRC := $(filter-out tools/logcheck.c,$(wildcard tools/*.c))
 HOST_TEST_SRC := $(wildcard tests/host/*.c)
 

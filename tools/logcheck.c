@@ -5,6 +5,8 @@
  *
  * stdout: "NAME: VERDICT: P passed, F failed, S skipped, T todo[; DETAIL]"
  * exit:   0 pass, 1 fail, 2 bail/timeout/truncated/empty, 3 nothing, 4 usage or I/O error
+ * --exit-status is the emulator's (QEMU isa-debug-exit: (code << 1) | 1); it
+ * is ignored with --timed-out, where the runner's kill decided it.
  * The parsing and judging live in logparse.c, logverdict.c and logwrite.c,
  * where the host unit tests reach them; this file only does the I/O. */
 #include <errno.h>
@@ -28,7 +30,14 @@ static const char usage_text[] =
     "                        [--exit-status N] LOGFILE\n"
     "Judges a barmove serial log (LOGFILE \"-\" reads stdin). Prints one line,\n"
     "\"NAME: VERDICT: P passed, F failed, S skipped, T todo[; DETAIL]\", and exits\n"
-    "0 pass, 1 fail, 2 bail/timeout/truncated/empty, 3 nothing, 4 usage or I/O error.\n";
+    "0 pass, 1 fail, 2 bail/timeout/truncated/empty, 3 nothing, 4 usage or I/O error.\n"
+    "  --suite NAME      the configuration (default: LOGFILE's name without .log)\n"
+    "  --junit FILE      JUnit XML (tools/junit-10.xsd)\n"
+    "  --tap13 FILE      the stream as TAP 13, for Perl's prove\n"
+    "  --timed-out       the runner killed the emulator at its timeout (--exit-status\n"
+    "                    is then ignored)\n"
+    "  --exit-status N   the emulator's exit status (QEMU: (code << 1) | 1; even = not the\n"
+    "                    guest's exit, a failure unless the log is complete)\n";
 
 static int usage_error(const char *what, const char *arg)
 {

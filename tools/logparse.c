@@ -245,11 +245,15 @@ static bool parse_bail(struct log_parse *p, const char *text)
     return true;
 }
 
+/* a malformed summary still ends the run (the kernel got there): it fails as a problem */
 static bool parse_summary(struct log_parse *p, const char *text)
 {
     static const char *const after[4] = {" passed, ", " failed, ", " skipped, ", " todo"};
     if (!starts_with(text, TAP_SUMMARY_PREFIX))
         return false;
+    if (p->has_summary)
+        problem(p, "line %u: a second summary line", p->line_number);
+    p->has_summary = true;
     const char *s = text + strlen(TAP_SUMMARY_PREFIX);
     for (int i = 0; i < 4; i++) {
         if (!parse_number(s, &p->summary[i], &s) || !starts_with(s, after[i])) {
@@ -260,9 +264,6 @@ static bool parse_summary(struct log_parse *p, const char *text)
     }
     if (*s)
         problem(p, "line %u: malformed summary line", p->line_number);
-    else if (p->has_summary)
-        problem(p, "line %u: a second summary line", p->line_number);
-    p->has_summary = *s == '\0';
     return true;
 }
 

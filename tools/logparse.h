@@ -72,7 +72,7 @@ enum log_verdict {
     LOG_BAIL,
     LOG_TIMEOUT,
     LOG_TRUNCATED,
-    LOG_NOTHING, /* complete, but nothing passed or failed (all skipped) */
+    LOG_NOTHING, /* complete, but every point skipped (no pass, fail or TODO) */
     LOG_EMPTY,   /* no "TAP version 14" line at all */
 };
 

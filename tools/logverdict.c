@@ -80,7 +80,8 @@ static enum log_verdict own_verdict(const struct log_parse *p)
         return LOG_TRUNCATED;
     if (p->failed)
         return LOG_FAIL;
-    return p->passed ? LOG_PASS : LOG_NOTHING;
+    /* as kernel/runner.c's runner_verdict(): a TODO ran, only skips test nothing */
+    return p->passed + p->todo ? LOG_PASS : LOG_NOTHING;
 }
 
 /* "in check 4 - DESC", "after check 3 - DESC" or "before the first check" */
@@ -93,6 +94,19 @@ static void where_it_stopped(const struct log_parse *p, char *out, size_t size)
                  p->points[p->count - 1].desc);
     else
         snprintf(out, size, "before the first check");
+}
+
+/* kernel/runner.c ends its reason with " in check N - DESC": say it once */
+static int bail_reason_length(const struct log_parse *p)
+{
+    char suffix[2 * 200];
+    size_t n = strlen(p->bail_reason);
+    if (!p->running)
+        return (int)n;
+    size_t s = (size_t)snprintf(suffix, sizeof suffix, " in check %u - %s", p->running,
+                                p->running_desc);
+    bool named = s < sizeof suffix && n > s && strcmp(p->bail_reason + n - s, suffix) == 0;
+    return (int)(named ? n - s : n);
 }
 
 static void list_failed(const struct log_parse *p, struct log_result *r)
@@ -123,9 +137,11 @@ static void describe_own_verdict(const struct log_parse *p, const struct log_run
     case LOG_EMPTY:
         add_detail(r, p->line_number ? "no \"TAP version 14\" line in %u lines of output"
                                      : "the log is empty", p->line_number);
+        if (run->timed_out)
+            add_detail(r, "timed out"); /* e.g. stuck in firmware or the boot loader */
         break;
     case LOG_BAIL:
-        add_detail(r, "bail out %s: %s", where, p->bail_reason);
+        add_detail(r, "bail out %s: %.*s", where, bail_reason_length(p), p->bail_reason);
         break;
     case LOG_TRUNCATED:
         r->verdict = run->timed_out ? LOG_TIMEOUT : LOG_TRUNCATED;
@@ -154,8 +170,8 @@ static void judge_late_timeout(const struct log_parse *p, const struct log_run *
 static void judge_exit_status(const struct log_parse *p, const struct log_run *run,
                               enum log_verdict own, struct log_result *r)
 {
-    if (!run->has_exit_status)
-        return;
+    if (!run->has_exit_status || run->timed_out)
+        return; /* the runner killed the emulator: its status says nothing of the guest */
     int code = log_guest_exit_code(run->exit_status), expected = expected_guest_code(own);
     if (code < 0) {
         /* reset or triple fault with -no-reboot: QEMU exits 0 */
@@ -192,10 +208,14 @@ void log_judge(const struct log_parse *p, const struct log_run *run, struct log_
                        r->verdict != LOG_FAIL && r->verdict != LOG_NOTHING);
 }
 
+/* one printable line, whatever bytes the log carried */
 void log_format_verdict(char *out, size_t size, const char *suite, const struct log_parse *p,
                         const struct log_result *r)
 {
     snprintf(out, size, "%s: %s: %u passed, %u failed, %u skipped, %u todo%s%s", suite,
              log_verdict_name(r->verdict), p->passed, p->failed, p->skipped, p->todo,
              r->detail[0] ? "; " : "", r->detail);
+    for (char *c = out; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+            *c = '?';
 }

@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# scripts/check.sh run|check: what `make run` and `make check` do once everything
+# is built (mk/check.mk builds first).
+#
+#   run    boot the default configuration (iso-q35-seabios), stream its serial
+#          log, judge it with barmove-logcheck and Debian's tap-parser, and exit
+#          with the verdict: 0 pass, 1 fail, 2 bail/timeout/truncated/empty,
+#          3 nothing to test.
+#   check  stages, each ending with its own "STAGE: N passed, N failed[, N skipped]"
+#          line: host unit tests, the QEMU matrix, TAP validity of every completed
+#          log (tap-parser, and prove on the TAP 13 rewrite when installed), JUnit
+#          XML against tools/junit-10.xsd; then one total line "N passed, N failed"
+#          (", N skipped" if any), the only line of that form. Exit 1 on any failure.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+B=$ROOT/build
+LOGS=$B/logs
+MATRIX_RUN=$ROOT/tests/matrix/run
+RESULTS=$LOGS/matrix.results
+JUNIT_XSD=$ROOT/tools/junit-10.xsd
+DEFAULT_CONFIG=iso-q35-seabios
+
+# Debian's node-tap-parser lives in /usr/share/nodejs, where the machine's own
+# Node.js may not look (DESIGN §5).
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+
+# --- TAP, read by Debian's tap-parser -------------------------------------------
+
+# The TAP stream of a log: from "TAP version 14" on (drops the runner's header,
+# firmware and GRUB output).
+tap_part() { sed -n '/^TAP version 14$/,$p' "$1"; }
+
+# tap-parser's events as JSON; it exits 1 for a failing run, so its status is
+# not a validity verdict: tap_summary reads the events instead.
+tap_parser_json() {
+    if command -v tap-parser >/dev/null; then
+        tap-parser -j 0
+    else
+        node /usr/share/nodejs/tap-parser/bin/cmd.js -j 0
+    fi
+}
+
+# One line from tap-parser's final "complete" event:
+#   OK COUNT PASS FAIL SKIP TODO BAILOUT TAP_ERRORS
+# OK is true/false, BAILOUT yes/no, TAP_ERRORS the parser's complaints joined
+# by "|" (or "-"): a malformed stream, a plan that does not match, ...
+tap_summary() {
+    node -e '
+let s = "";
+process.stdin.on("data", d => (s += d)).on("end", () => {
+  let ev;
+  try { ev = JSON.parse(s); } catch (e) { console.log("invalid"); return; }
+  const c = (ev.find(e => e[0] === "complete") || [])[1];
+  if (!c) { console.log("invalid"); return; }
+  const errs = (c.failures || []).filter(f => f.tapError).map(f => f.tapError);
+  console.log([c.ok, c.count, c.pass, c.fail, c.skip, c.todo, c.bailout ? "yes" : "no",
+               errs.join("|").replace(/ /g, "_") || "-"].join(" "));
+});'
+}
+
+# Is LOG valid TAP that says what barmove-logcheck said (VERDICT)? Prints the
+# reason and fails when not.
+tap_parser_agrees() {
+    local log=$1 verdict=$2 sum ok count pass fail skip todo bail errs
+    sum=$(tap_part "$log" | tap_parser_json 2>&1 | tap_summary)
+    read -r ok count pass fail skip todo bail errs <<<"$sum"
+    if [ "$ok" = invalid ]; then
+        echo "tap-parser gave no result"
+        return 1
+    fi
+    if [ "$errs" != - ]; then
+        echo "not valid TAP: ${errs//_/ }"
+        return 1
+    fi
+    case $verdict in
+    pass) [ "$ok" = true ] && [ "$count" -gt 0 ] ;;
+    fail) [ "$ok" = false ] && [ "$fail" -gt 0 ] && [ "$bail" = no ] ;;
+    bail) [ "$bail" = yes ] ;;
+    nothing) [ "$ok" = true ] && [ "$count" = 0 ] ;;
+    *) false ;;
+    esac || {
+        echo "tap-parser disagrees with verdict $verdict: ok=$ok count=$count pass=$pass fail=$fail skip=$skip todo=$todo bailout=$bail"
+        return 1
+    }
+}
+
+# --- make run ----------------------------------------------------------------------
+
+verdict_status() { # the exit code of a verdict, as barmove-logcheck's
+    case $1 in
+    pass) echo 0 ;;
+    fail) echo 1 ;;
+    nothing) echo 3 ;;
+    *) echo 2 ;;
+    esac
+}
+
+run_default() {
+    local name=$DEFAULT_CONFIG verdict why
+    "$MATRIX_RUN" "$name" || true # its verdict is read below
+    verdict=$(awk -v n="$name" '$1 == n {print $3}' "$RESULTS" 2>/dev/null)
+    if [ -z "$verdict" ] || [ "$verdict" = error ] || [ "$verdict" = - ]; then
+        echo "run: no verdict for $name (see above)"
+        exit 2
+    fi
+    if [ -s "$LOGS/$name.log" ] && [ "$verdict" != timeout ] && [ "$verdict" != truncated ] &&
+        [ "$verdict" != empty ]; then
+        if why=$(tap_parser_agrees "$LOGS/$name.log" "$verdict"); then
+            echo "run: tap-parser agrees"
+        else
+            echo "run: tap-parser: $why"
+            [ "$verdict" != pass ] || verdict=fail
+        fi
+    fi
+    echo "run: $verdict ($LOGS/$name.log)"
+    exit "$(verdict_status "$verdict")"
+}
+
+# --- make check ----------------------------------------------------------------------
+
+TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0
+
+add_counts() { # PASSED FAILED SKIPPED
+    TOTAL_PASSED=$((TOTAL_PASSED + $1))
+    TOTAL_FAILED=$((TOTAL_FAILED + $2))
+    TOTAL_SKIPPED=$((TOTAL_SKIPPED + $3))
+}
+
+stage_line() { # STAGE PASSED FAILED SKIPPED
+    local skipped=
+    [ "$4" = 0 ] || skipped=", $4 skipped"
+    echo "$1: $2 passed, $3 failed$skipped"
+    add_counts "$2" "$3" "$4"
+}
+
+# Host unit tests: their last line is "host: N passed, N failed"; a crash (a
+# sanitizer report, a signal) counts as one more failure.
+stage_host() {
+    local out rc=0 last
+    out=$(mktemp)
+    "$B/host/unit" 2>&1 | tee "$out" | sed '$d' || rc=${PIPESTATUS[0]}
+    last=$(tail -n 1 "$out")
+    rm -f "$out"
+    if [[ $last =~ ^host:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        local passed=${BASH_REMATCH[1]} failed=${BASH_REMATCH[2]}
+        [ "$rc" = 0 ] || [ "$failed" != 0 ] || failed=1
+        stage_line host "$passed" "$failed" 0
+    else
+        echo "$last"
+        echo "not ok host: no summary line (exit $rc)"
+        stage_line host 0 1 0
+    fi
+}
+
+# The QEMU matrix: the runner prints its own "matrix: ..." line.
+stage_matrix() {
+    local out
+    out=$(mktemp)
+    "$MATRIX_RUN" --all | tee "$out" || true
+    if [[ $(tail -n 1 "$out") =~ ^matrix:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+        add_counts "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}"
+    else
+        stage_line matrix 0 1 0
+    fi
+    rm -f "$out"
+}
+
+# Configurations whose log is a whole TAP run (not timed out, truncated, empty,
+# or skipped): "NAME VERDICT" lines from the runner's results.
+completed_logs() {
+    awk '$2 != "skip" && $3 ~ /^(pass|fail|bail|nothing)$/ {print $1, $3}' "$RESULTS" 2>/dev/null || true
+}
+
+# prove (Perl's TAP::Harness) on the TAP 13 rewrite: optional. A bail-out ends
+# the stream early, so only there may prove report a bad plan.
+prove_accepts() { # TAP13_FILE VERDICT
+    local out
+    out=$(prove -e cat "$1" 2>&1) || true
+    if [ "$2" = bail ]; then
+        out=$(printf '%s\n' "$out" | grep -v 'Parse errors: Bad plan')
+    fi
+    if printf '%s\n' "$out" | grep -q 'Parse errors'; then
+        printf '%s\n' "$out" | grep 'Parse errors' | head -3
+        return 1
+    fi
+}
+
+stage_tap() {
+    local passed=0 failed=0 skipped=0 name verdict why have_prove=1
+    command -v prove >/dev/null || have_prove=0
+    while read -r name verdict; do
+        if why=$(tap_parser_agrees "$LOGS/$name.log" "$verdict"); then
+            echo "ok tap-parser $name"
+            passed=$((passed + 1))
+        else
+            echo "not ok tap-parser $name: $why"
+            failed=$((failed + 1))
+        fi
+        if [ $have_prove = 0 ]; then
+            echo "skip prove $name: prove is not installed"
+            skipped=$((skipped + 1))
+        elif [ ! -s "$LOGS/$name.tap13" ]; then
+            echo "not ok prove $name: barmove-logcheck wrote no $LOGS/$name.tap13"
+            failed=$((failed + 1))
+        elif why=$(prove_accepts "$LOGS/$name.tap13" "$verdict"); then
+            echo "ok prove $name"
+            passed=$((passed + 1))
+        else
+            echo "not ok prove $name: $why"
+            failed=$((failed + 1))
+        fi
+    done < <(completed_logs)
+    stage_line tap "$passed" "$failed" "$skipped"
+}
+
+# JUnit XML of every configuration that ran, against the strict Jenkins schema.
+stage_junit() {
+    local passed=0 failed=0 name result why
+    if [ ! -r "$JUNIT_XSD" ]; then
+        echo "not ok junit: $JUNIT_XSD is missing"
+        stage_line junit 0 1 0
+        return
+    fi
+    while read -r name result _; do
+        [ "$result" != skip ] || continue
+        if [ ! -s "$LOGS/$name.xml" ]; then
+            echo "not ok junit $name: no $LOGS/$name.xml"
+            failed=$((failed + 1))
+        elif why=$(xmllint --noout --schema "$JUNIT_XSD" "$LOGS/$name.xml" 2>&1); then
+            echo "ok junit $name"
+            passed=$((passed + 1))
+        else
+            echo "not ok junit $name:"
+            printf '%s\n' "$why" | head -5 | sed 's/^/    /'
+            failed=$((failed + 1))
+        fi
+    done < <(cat "$RESULTS" 2>/dev/null)
+    stage_line junit "$passed" "$failed" 0
+}
+
+check_all() {
+    rm -rf "$LOGS" # stale logs of removed configurations must not be judged
+    stage_host
+    stage_matrix
+    stage_tap
+    stage_junit
+    local skipped=
+    [ $TOTAL_SKIPPED = 0 ] || skipped=", $TOTAL_SKIPPED skipped"
+    echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed$skipped"
+    [ $TOTAL_FAILED = 0 ]
+}
+
+case ${1:-} in
+run) run_default ;;
+check) check_all ;;
+*)
+    echo "usage: scripts/check.sh run|check" >&2
+    exit 2
+    ;;
+esac
