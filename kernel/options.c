@@ -9,7 +9,8 @@
 
 /* Table order is the order printed in "expected one of ..." messages. */
 const char *const options_selftest_names[] = {
-    "fault", "hang", "probe-hang", "fail", "skip", "todo", "tsc-skew", "bootinfo-dump", NULL,
+    "fault", "hang", "probe-hang", "fail", "skip", "todo", "tsc-skew", "bootinfo-dump",
+    "acpi-dump", NULL,
 };
 const char *const options_profile_names[] = {"spec", NULL};
 

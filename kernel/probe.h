@@ -6,7 +6,7 @@
 #define BARMOVE_PROBE_H
 #include <stdint.h>
 
-#define PROBE_FAULTED 0x100 /* result = PROBE_FAULTED | vector */
+#include "../drivers/hw.h" /* PROBE_FAULTED: result = PROBE_FAULTED | vector */
 
 int probe_read8(uint64_t addr, uint8_t *out);
 int probe_read16(uint64_t addr, uint16_t *out);

@@ -135,8 +135,11 @@ static void describe_own_verdict(const struct log_parse *p, const struct log_run
     where_it_stopped(p, where, sizeof where);
     switch (r->verdict) {
     case LOG_EMPTY:
-        add_detail(r, p->line_number ? "no \"TAP version 14\" line in %u lines of output"
-                                     : "the log is empty", p->line_number);
+        if (p->line_number)
+            add_detail(r, "no \"TAP version 14\" line in %u line%s of output", p->line_number,
+                       p->line_number == 1 ? "" : "s");
+        else
+            add_detail(r, "the log is empty");
         if (run->timed_out)
             add_detail(r, "timed out"); /* e.g. stuck in firmware or the boot loader */
         break;

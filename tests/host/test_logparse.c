@@ -159,7 +159,7 @@ TEST(logparse_empty)
                 LOG_EMPTY);
     expect_line("SeaBIOS\r\n", &(struct log_run){.timed_out = true},
                 "t: empty: 0 passed, 0 failed, 0 skipped, 0 todo; "
-                "no \"TAP version 14\" line in 1 lines of output; timed out",
+                "no \"TAP version 14\" line in 1 line of output; timed out",
                 LOG_EMPTY);
     EXPECT_EQ(log_verdict_exit_code(LOG_EMPTY), 2);
 }
