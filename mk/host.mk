@@ -6,7 +6,7 @@ HOSTCFLAGS := -std=c11 $(WARN) -O1 -g -D_DEFAULT_SOURCE -DBARMOVE_VERSION='"$(VE
 # Everything in kernel/ and drivers/ is shared except the hardware layer below.
 KERNEL_ONLY_SRC := kernel/main.c kernel/console.c kernel/exceptions.c kernel/exit.c \
 	kernel/paging.c kernel/physmem.c kernel/timer.c kernel/hypervisor.c \
-	drivers/acpi.c drivers/uart16550.c
+	drivers/acpi.c drivers/uart16550.c drivers/hw_kernel.c
 SHARED_SRC := $(filter-out $(KERNEL_ONLY_SRC),$(wildcard kernel/*.c drivers/*.c))
 TOOLS_LIB_SRC := $(filter-out tools/logcheck.c,$(wildcard tools/*.c))
 HOST_TEST_SRC := $(wildcard tests/host/*.c)

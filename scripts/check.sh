@@ -173,12 +173,12 @@ completed_logs() {
 }
 
 # prove (Perl's TAP::Harness) on the TAP 13 rewrite: optional. A bail-out ends
-# the stream early, so only there may prove report a bad plan.
+# the stream early, so only there may prove report a bad or missing plan.
 prove_accepts() { # TAP13_FILE VERDICT
     local out
     out=$(prove -e cat "$1" 2>&1) || true
     if [ "$2" = bail ]; then
-        out=$(printf '%s\n' "$out" | grep -v 'Parse errors: Bad plan')
+        out=$(printf '%s\n' "$out" | grep -v -E 'Parse errors: (Bad plan|No plan found)')
     fi
     if printf '%s\n' "$out" | grep -q 'Parse errors'; then
         printf '%s\n' "$out" | grep 'Parse errors' | head -3

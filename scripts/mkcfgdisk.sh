@@ -37,7 +37,9 @@ cfg_text() {
 }
 
 main() {
-    [ $# -ge 2 ] && [ $# -le 4 ] || die "usage: mkcfgdisk.sh OUT.img \"ARGS\" [DEFAULT_ENTRY [MENU_TIMEOUT]]"
+    if [ $# -lt 2 ] || [ $# -gt 4 ]; then
+        die "usage: mkcfgdisk.sh OUT.img \"ARGS\" [DEFAULT_ENTRY [MENU_TIMEOUT]]"
+    fi
     local out=$1 args=$2 entry=${3:-} menu_timeout=${4:-}
     [[ -z $entry || $entry =~ ^[0-9]+$ ]] || die "DEFAULT_ENTRY must be a menu index, got '$entry'"
     [[ -z $menu_timeout || $menu_timeout =~ ^[0-9]+$ ]] || die "MENU_TIMEOUT must be seconds, got '$menu_timeout'"
