@@ -67,6 +67,8 @@ static uint64_t default_seed(void)
 static void find_acpi(void)
 {
     plat.acpi_found = acpi_init(&plat.boot, acpi_warning, &plat.acpi) == 0;
+    if (!strcmp(plat.options.selftest, "acpi-dump"))
+        acpi_dump(&plat.acpi, &plat.boot, physmem_read, NULL, print_comment_line);
     if (plat.acpi_found && plat.acpi.s5_found)
         exit_set_acpi_poweroff(plat.acpi.pm1a_cnt, plat.acpi.pm1b_cnt, plat.acpi.slp_typa,
                                plat.acpi.slp_typb);

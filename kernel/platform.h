@@ -4,6 +4,7 @@
 #include <stdbool.h>
 
 #include "../drivers/acpi_tables.h"
+#include "../drivers/pci.h"
 #include "bootinfo.h"
 #include "options.h"
 #include "prng.h"
@@ -14,6 +15,7 @@ struct platform {
     struct acpi_info acpi;
     bool acpi_found;
     struct prng prng;
+    struct pci_topology pci; /* as found at boot (firmware's addresses) */
 };
 
 const struct platform *platform(void);

@@ -57,6 +57,7 @@ check_all() {
     need ovmf "OVMF firmware (/usr/share/OVMF)" have_ovmf
     need libxml2-utils xmllint have xmllint
     need node-tap-parser "tap-parser (node-tap-parser)" have_tap_parser
+    need python3 "python3 (the QMP ground-truth comparison)" have python3
 }
 
 is_root_debian() { [ "$(id -u)" = 0 ] && have apt-get >/dev/null; }
