@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "../drivers/acpi.h"
+#include "../drivers/hw_kernel.h"
+#include "../drivers/machine_map.h"
 #include "console.h"
 #include "cpu.h"
 #include "exceptions.h"
@@ -19,6 +21,7 @@
 extern const struct check __start_barmove_checks[], __stop_barmove_checks[];
 
 static struct platform plat;
+static struct addrmap address_map; /* large: static, not on the stack */
 static struct tap tap;
 
 void kmain(uint32_t magic, uint32_t info);
@@ -74,6 +77,53 @@ static void find_acpi(void)
                                plat.acpi.slp_typb);
 }
 
+static void pci_warning(const char *message)
+{
+    tap_comment(&tap, "warning: pci: %s", message);
+}
+
+static enum hw_cfg_mechanism forced_mechanism(void)
+{
+    switch (plat.options.cfg) {
+    case CFG_ECAM: return HW_CFG_ECAM;
+    case CFG_CF8: return HW_CFG_CF8;
+    default: return HW_CFG_DEFAULT;
+    }
+}
+
+/* roots: the first bus of every MCFG entry, else bus 0 through 0xCF8 */
+static void discover_pci(void)
+{
+    struct pci_root roots[ACPI_MAX_MCFG];
+    unsigned n = 0;
+    const struct acpi_info *a = &plat.acpi;
+    hw_kernel_config(a->mcfg_entries, plat.acpi_found ? a->mcfg_count : 0, forced_mechanism());
+    if (plat.options.cfg != CFG_CF8)
+        for (unsigned i = 0; plat.acpi_found && i < a->mcfg_count; i++)
+            roots[n++] = (struct pci_root){a->mcfg_entries[i].segment, a->mcfg_entries[i].bus_start};
+    if (n == 0)
+        roots[n++] = (struct pci_root){0, 0};
+    if (plat.options.cfg == CFG_ECAM && (!plat.acpi_found || a->mcfg_count == 0))
+        runner_bail("cfg=ecam, but the firmware describes no ECAM (no valid MCFG)");
+    pci_enumerate(roots, n, &plat.pci, pci_warning);
+    machine_map_build(&address_map, paging_phys_bits(), &plat.boot, &plat.acpi, plat.acpi_found,
+                      &plat.pci, &plat.options, pci_warning);
+}
+
+static void print_topology(void)
+{
+    const struct acpi_info *a = &plat.acpi;
+    for (unsigned i = 0; plat.acpi_found && i < a->mcfg_count; i++)
+        tap_comment(&tap, "ecam segment %u buses %u-%u @0x%016llx", a->mcfg_entries[i].segment,
+                    a->mcfg_entries[i].bus_start, a->mcfg_entries[i].bus_end,
+                    (unsigned long long)a->mcfg_entries[i].base);
+    for (unsigned i = 0; plat.acpi_found && i < a->window_count; i++)
+        tap_comment(&tap, "host window 0x%016llx-0x%016llx", (unsigned long long)a->windows[i].base,
+                    (unsigned long long)a->windows[i].end);
+    pci_print_topology(&plat.pci, print_comment_line);
+    machine_map_print_free(&address_map, print_comment_line);
+}
+
 static void print_header(void)
 {
     uint64_t hz = timer_tsc_hz();
@@ -111,6 +161,13 @@ void kmain(uint32_t magic, uint32_t info)
     timer_init();
     if (!strcmp(plat.options.selftest, "tsc-skew"))
         timer_skew_for_selftest(5);
+    discover_pci();
     print_header();
+    print_topology();
+    if (plat.options.list) { /* topology only: nothing is tested */
+        tap_plan(&tap, 0);
+        tap_summary(&tap);
+        exit_with(runner_verdict(&tap));
+    }
     exit_with(runner_run(&rn, __start_barmove_checks, __stop_barmove_checks));
 }
