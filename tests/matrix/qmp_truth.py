@@ -6,6 +6,8 @@
       -no-shutdown, so it stays up), asks QMP `query-pci`, saves the answer,
       and quits QEMU. The kernel restores every BAR before it powers off, so
       what QEMU reports then is what the firmware programmed.
+  qmp_truth.py mutate IN.json OUT.json
+      The comparison's negative control: the same answer, one BAR moved.
   qmp_truth.py compare LOG OUT.json
       Compares every function, BAR (address, size, type) and bridge window
       that QEMU reports with the kernel's topology listing in the serial log;
@@ -69,7 +71,34 @@ def collect(sock_path, out_path, timeout):
         pass  # QEMU may close the socket before answering
 
 
+def mutate(in_path, out_path):
+    """The comparison's negative control: move the first mapped memory BAR."""
+    with open(in_path) as f:
+        buses = json.load(f)
+    def first_region(devices):
+        for d in devices:
+            for r in d.get("regions", []):
+                if r["type"] == "memory" and r["bar"] < 6 and r["address"] not in (-1, 0):
+                    return r
+            found = first_region(d.get("pci_bridge", {}).get("devices", []))
+            if found:
+                return found
+        return None
+    for bus in buses:
+        region = first_region(bus["devices"])
+        if region:
+            region["address"] += 0x100000
+            break
+    else:
+        raise SystemExit("qmp_truth: nothing to mutate")
+    with open(out_path, "w") as f:
+        json.dump(buses, f)
+
+
 def main(argv):
+    if len(argv) == 4 and argv[1] == "mutate":
+        mutate(argv[2], argv[3])
+        return 0
     if len(argv) == 5 and argv[1] == "collect":
         collect(argv[2], argv[3], argv[4])
         return 0
