@@ -237,15 +237,15 @@ static bool aml_small_int(const uint8_t *p, const uint8_t *end, uint8_t *value, 
 bool acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *typa, uint8_t *typb)
 {
     const uint8_t *end = aml + len;
-    for (const uint8_t *p = aml; p + 8 <= end; p++) {
+    for (size_t off = 0; off + 8 <= len; off++) {
         /* NameOp "_S5_" (optionally rooted "\_S5_") PackageOp PkgLength NumElements */
-        if (memcmp(p, "_S5_", 4) != 0 || p[4] != 0x12)
+        if (memcmp(aml + off, "_S5_", 4) != 0 || aml[off + 4] != 0x12)
             continue;
-        const uint8_t *q = p + 5;
-        q += 1 + (*q >> 6); /* PkgLength: lead byte bits 7:6 count the extra bytes */
-        q += 1;             /* NumElements */
+        /* PkgLength: lead byte bits 7:6 count the extra bytes; then NumElements */
+        size_t first = off + 5 + 1 + (aml[off + 5] >> 6) + 1;
         const uint8_t *next;
-        if (aml_small_int(q, end, typa, &next) && aml_small_int(next, end, typb, &next))
+        if (first < len && aml_small_int(aml + first, end, typa, &next) &&
+            aml_small_int(next, end, typb, &next))
             return true;
     }
     return false;

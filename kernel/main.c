@@ -70,6 +70,9 @@ static uint64_t default_seed(void)
 static void find_acpi(void)
 {
     plat.acpi_found = acpi_init(&plat.boot, acpi_warning, &plat.acpi) == 0;
+    /* an ECAM over RAM would make every config access a write into RAM (the kernel's own) */
+    if (plat.acpi_found)
+        acpi_mcfg_drop_over_ram(&plat.acpi, plat.boot.ranges, plat.boot.range_count, acpi_warning);
     if (!strcmp(plat.options.selftest, "acpi-dump"))
         acpi_dump(&plat.acpi, &plat.boot, physmem_read, NULL, print_comment_line);
     if (plat.acpi_found && plat.acpi.s5_found)
@@ -94,14 +97,17 @@ static enum hw_cfg_mechanism forced_mechanism(void)
 /* roots: the first bus of every MCFG entry, else bus 0 through 0xCF8 */
 static void discover_pci(void)
 {
-    struct pci_root roots[ACPI_MAX_MCFG];
+    struct pci_root roots[ACPI_MAX_MCFG + 1];
     unsigned n = 0;
     const struct acpi_info *a = &plat.acpi;
     hw_kernel_config(a->mcfg_entries, plat.acpi_found ? a->mcfg_count : 0, forced_mechanism());
     if (plat.options.cfg != CFG_CF8)
         for (unsigned i = 0; plat.acpi_found && i < a->mcfg_count; i++)
             roots[n++] = (struct pci_root){a->mcfg_entries[i].segment, a->mcfg_entries[i].bus_start};
-    if (n == 0)
+    bool bus0_covered = false;
+    for (unsigned i = 0; i < n; i++)
+        bus0_covered |= roots[i].segment == 0 && roots[i].bus == 0;
+    if (!bus0_covered) /* no ECAM for the legacy root bus: reach it through 0xCF8 */
         roots[n++] = (struct pci_root){0, 0};
     if (plat.options.cfg == CFG_ECAM && (!plat.acpi_found || a->mcfg_count == 0))
         runner_bail("cfg=ecam, but the firmware describes no ECAM (no valid MCFG)");

@@ -1,6 +1,7 @@
 /* drivers/acpi_tables.c on hand-built tables: a sound set, and the ways a
- * firmware (or a hostile hypervisor) can get them wrong. Real QEMU dumps
- * join these with the PCI discovery work. */
+ * firmware (or a hostile hypervisor) can get them wrong. Real QEMU tables,
+ * and malformed copies of them, are in test_acpi_real.c, _malformed.c,
+ * _mcfg.c, _madt.c and _crs_real.c. */
 #include <stdio.h>
 
 #include "../../drivers/acpi_tables.h"
