@@ -21,12 +21,16 @@
 extern const struct check __start_barmove_checks[], __stop_barmove_checks[];
 
 static struct platform plat;
-static struct addrmap address_map; /* large: static, not on the stack */
 static struct tap tap;
 
 void kmain(uint32_t magic, uint32_t info);
 
 const struct platform *platform(void)
+{
+    return &plat;
+}
+
+struct platform *platform_rw(void)
 {
     return &plat;
 }
@@ -112,7 +116,7 @@ static void discover_pci(void)
     if (plat.options.cfg == CFG_ECAM && (!plat.acpi_found || a->mcfg_count == 0))
         runner_bail("cfg=ecam, but the firmware describes no ECAM (no valid MCFG)");
     pci_enumerate(roots, n, &plat.pci, pci_warning);
-    machine_map_build(&address_map, paging_phys_bits(), &plat.boot, &plat.acpi, plat.acpi_found,
+    machine_map_build(&plat.map, paging_phys_bits(), &plat.boot, &plat.acpi, plat.acpi_found,
                       &plat.pci, &plat.options, pci_warning);
 }
 
@@ -127,7 +131,7 @@ static void print_topology(void)
         tap_comment(&tap, "host window 0x%016llx-0x%016llx", (unsigned long long)a->windows[i].base,
                     (unsigned long long)a->windows[i].end);
     pci_print_topology(&plat.pci, print_comment_line);
-    machine_map_print_free(&address_map, print_comment_line);
+    machine_map_print_free(&plat.map, print_comment_line);
 }
 
 static void print_header(void)

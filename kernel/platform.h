@@ -4,6 +4,7 @@
 #include <stdbool.h>
 
 #include "../drivers/acpi_tables.h"
+#include "../drivers/addrmap.h"
 #include "../drivers/pci.h"
 #include "bootinfo.h"
 #include "options.h"
@@ -16,8 +17,11 @@ struct platform {
     bool acpi_found;
     struct prng prng;
     struct pci_topology pci; /* as found at boot (firmware's addresses) */
+    struct addrmap map;      /* used and free address space; checks reserve their slots here */
 };
 
 const struct platform *platform(void);
+/* for checks that reserve slots (map) and draw from the seeded PRNG */
+struct platform *platform_rw(void);
 
 #endif
