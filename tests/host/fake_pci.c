@@ -174,6 +174,11 @@ void fake_pci_set_writable(int h, uint16_t offset, unsigned width, uint32_t mask
     put(fns[h].wmask, offset, width, mask);
 }
 
+uint32_t fake_pci_writable(int h, uint16_t offset, unsigned width)
+{
+    return get(fns[h].wmask, offset, width);
+}
+
 int fake_pci_add(struct pci_bdf f, uint16_t vendor, uint16_t device, uint32_t class_code)
 {
     if (fn_count == FAKE_PCI_MAX_FUNCTIONS) {

@@ -63,6 +63,7 @@ void fake_pci_add_cap(int h, uint8_t offset, uint8_t id);
 void fake_pci_poke(int h, uint16_t offset, unsigned width, uint32_t value);
 /* which bits of a register config writes may change (setup helpers set the usual ones) */
 void fake_pci_set_writable(int h, uint16_t offset, unsigned width, uint32_t mask);
+uint32_t fake_pci_writable(int h, uint16_t offset, unsigned width);
 /* the value a config read would return now, not counted */
 uint32_t fake_pci_peek(int h, uint16_t offset, unsigned width);
 void fake_pci_set_command(int h, uint16_t command);
@@ -77,6 +78,61 @@ const struct fake_pci_stats *fake_pci_stats(void);
 bool fake_pci_sized(int h, unsigned bar);
 /* every function's BARs and COMMAND read as they were set up */
 bool fake_pci_as_found(void);
+
+/* ---- MMIO (fake_hw.c) ----
+ * A memory BAR of a fake function decodes at its current value (both dwords
+ * of a 64-bit BAR; size from its write mask) while its COMMAND has MEM on;
+ * bridges are ignored, and a BAR at 0 never decodes (as on QEMU). Inside a
+ * decoding BAR only what is declared below answers: everything else reads 0
+ * and drops writes, as unassigned memory does on QEMU. Where two BARs
+ * overlap, the one declared first answers. Accesses are 1, 2, 4 or 8 bytes,
+ * naturally aligned (others read 0 and count in bad_accesses); an access
+ * within a register reads or writes its bytes. fake_pci_reset forgets all. */
+struct fake_mmio_stats {
+    unsigned long reads, writes;
+    unsigned bad_accesses;
+};
+
+/* a register of BAR bar of h: reads return value, writes change the writable bits */
+void fake_mmio_register(int h, unsigned bar, uint32_t offset, unsigned width, uint64_t value,
+                        uint64_t writable);
+/* a register that stores the NOT of what is written (QEMU edu's liveness check) */
+void fake_mmio_register_inverted(int h, unsigned bar, uint32_t offset, unsigned width,
+                                 uint64_t value);
+/* BAR bar of h is RAM: reads return what was written (ivshmem's shared memory) */
+void fake_mmio_ram(int h, unsigned bar);
+/* set a register's or RAM's bytes, whatever the decode and the write mask */
+void fake_mmio_poke(int h, unsigned bar, uint32_t offset, unsigned width, uint64_t value);
+/* what a read at offset of BAR bar of h returns, whatever the decode */
+uint64_t fake_mmio_peek(int h, unsigned bar, uint32_t offset, unsigned width);
+/* every access covering phys faults (PROBE_FAULTED | 14) */
+void fake_mmio_fault_at(uint64_t phys);
+const struct fake_mmio_stats *fake_mmio_stats(void);
+
+/* ---- QEMU-shaped devices (tests/host/test_probes_devices.c) ----
+ * Config space and BARs as QEMU 7.2 builds them, COMMAND with MEM on, and
+ * the registers the probes use in the MMIO model above; each returns its
+ * handle. Only what the probes touch is modelled. */
+#define FAKE_IVSHMEM_SIZE (64ull << 20)
+#define FAKE_NVME_CAP 0x004000200f0107ffull
+#define FAKE_NVME_VS 0x00010400u
+#define FAKE_EDU_IDENT 0x010000edu
+/* ivshmem-plain 1af4:1110: BAR0 mem32 256 B (nothing modelled), BAR2 mem64 pref RAM */
+int fake_dev_ivshmem(struct pci_bdf f, uint64_t shm_addr);
+/* nvme 1b36:0010 class 010802: BAR0 mem64 16 KiB with CAP, VS, CC, CSTS, AQA;
+ * enabled: CC.EN=1 and CSTS.RDY=1, as SeaBIOS leaves a controller it probed */
+int fake_dev_nvme(struct pci_bdf f, uint64_t addr, bool enabled);
+/* edu 1234:11e8: BAR0 mem32 1 MiB with the ident (0x00) and liveness (0x04) registers */
+int fake_dev_edu(struct pci_bdf f, uint32_t addr);
+/* virtio-pci transitional (1af4:device): BAR1 mem32 4 KiB (MSI-X), BAR4 mem64 pref
+ * 16 KiB; the capability list in QEMU's order (MSI-X, PCI cfg, notify, device,
+ * ISR, common last); device_feature_select at BAR4 + 0 */
+int fake_dev_virtio(struct pci_bdf f, uint16_t device, uint64_t bar4_addr);
+/* one struct virtio_pci_cap at config offset at (appended to the list) */
+void fake_virtio_cap(int h, uint8_t at, uint8_t cfg_type, uint8_t bar, uint32_t offset,
+                     uint32_t length);
+/* pci-testdev 1b36:0005: BAR0 mem32 4 KiB, BAR2 mem64 pref 2 MiB: an empty region */
+int fake_dev_testdev(struct pci_bdf f, uint64_t membar_addr);
 
 /* fake_hw.c: forget the warnings, free the DMA pool (fake_pci_reset calls it) */
 void fake_hw_reset(void);

@@ -1,0 +1,302 @@
+/* The probe registry (which probe fits which BAR), the wrappers the engine
+ * calls, the callbacks every SCRATCH type shares, and the NONE types. */
+#include "probes.h"
+
+#include <string.h>
+
+#define ANY_VENDOR 0xffffu
+#define NO_CLASS 0xffffffffu
+/* prepare's round-trip value: alternating bits catch stuck lanes both ways */
+#define PREPARE_PATTERN 0xa5c3a5c35a3c5a3cull
+#define NONCE_TRIES 8 /* at most 3 values are unusable: 0, all-ones, the original */
+/* an access the device could not take as one naturally aligned transaction is
+ * refused before it reaches the bus, reported as an alignment check (#AC) */
+#define PROBE_MISALIGNED (PROBE_FAULTED | 17)
+
+/* one line of the registry: vendor and a device range, or a class code */
+struct probe_entry {
+    uint16_t vendor;
+    uint16_t device_first, device_last;
+    uint32_t class_code; /* NO_CLASS: match by IDs only */
+    const struct probe_type *type;
+};
+
+/* First match wins; a device may have several entries (one per BAR kind). */
+static const struct probe_entry registry[] = {
+    {0x1af4, 0x1110, 0x1110, NO_CLASS, &probe_ivshmem_ram},     /* ivshmem-plain */
+    {ANY_VENDOR, 0, 0, 0x010802, &probe_nvme_aqa},              /* NVMe, any vendor */
+    {0x1af4, 0x1000, 0x107f, NO_CLASS, &probe_virtio_dfselect}, /* virtio-pci modern */
+    {0x1234, 0x11e8, 0x11e8, NO_CLASS, &probe_edu_liveness},    /* QEMU edu */
+    {0x1b36, 0x0005, 0x0005, NO_CLASS, &probe_empty_region},    /* pci-testdev membar */
+};
+
+static bool entry_fits(const struct probe_entry *e, const struct pci_function *f)
+{
+    if (e->class_code != NO_CLASS)
+        return f->class_code == e->class_code;
+    return f->vendor == e->vendor && f->device >= e->device_first && f->device <= e->device_last;
+}
+
+uint64_t probe_width_mask(unsigned width)
+{
+    return width >= 8 ? ~0ull : (1ull << (8 * width)) - 1;
+}
+
+bool probe_bar_is_memory(const struct pci_function *f, unsigned bar_num)
+{
+    if (bar_num >= f->bar_count || bar_num >= PCI_MAX_BARS)
+        return false;
+    const struct pci_bar *b = &f->bars[bar_num];
+    return (b->kind == PCI_BAR_MEM32 || b->kind == PCI_BAR_MEM64) && b->size && !b->problem;
+}
+
+/* the register a match chose lies inside the BAR, naturally aligned */
+static bool register_fits(const struct probe *p)
+{
+    bool width_ok = p->width == 1 || p->width == 2 || p->width == 4 || p->width == 8;
+    return width_ok && p->offset % p->width == 0 && (uint64_t)p->offset + p->width <= p->bar_size;
+}
+
+static void start_record(const struct pci_function *f, unsigned bar_num, struct probe *p)
+{
+    memset(p, 0, sizeof *p);
+    p->type = &probe_none;
+    p->bdf = f->bdf;
+    p->bar_num = bar_num;
+    p->bar_size = probe_bar_is_memory(f, bar_num) ? f->bars[bar_num].size : 0;
+}
+
+bool probe_find(const struct pci_function *f, unsigned bar_num, struct probe *p)
+{
+    start_record(f, bar_num, p);
+    if (!p->bar_size) {
+        p->reason = "not a usable memory BAR";
+        return false;
+    }
+    const char *reason = "no probe for this device";
+    for (unsigned i = 0; i < sizeof registry / sizeof registry[0]; i++) {
+        if (!entry_fits(&registry[i], f))
+            continue;
+        struct probe candidate = *p;
+        candidate.type = registry[i].type;
+        bool matched = candidate.type->match(f, bar_num, &candidate);
+        if (matched && (candidate.type->strength == PROBE_NONE || register_fits(&candidate))) {
+            *p = candidate;
+            return p->type->strength != PROBE_NONE;
+        }
+        reason = candidate.reason ? candidate.reason : "no probe for this BAR";
+    }
+    p->reason = reason;
+    return false;
+}
+
+/* ---- wrappers ---- */
+
+static void become_none(struct probe *p, const char *reason)
+{
+    p->type = &probe_none;
+    p->reason = reason;
+    p->planted = false;
+}
+
+const char *probe_prepare(struct probe *p, uint64_t base)
+{
+    if (p->type->strength == PROBE_NONE)
+        return p->reason ? p->reason : "no probe for this device";
+    const char *refused = p->type->prepare(p, base);
+    if (refused && p->type->fallback) {
+        p->type = p->type->fallback;
+        p->reason = refused; /* kept: says why this BAR is only SIGNATURE */
+        const char *again = p->type->prepare(p, base);
+        if (again)
+            become_none(p, again);
+        return again;
+    }
+    if (refused)
+        become_none(p, refused);
+    return refused;
+}
+
+bool probe_plant(struct probe *p, uint64_t base, uint64_t nonce)
+{
+    return p->type->plant(p, base, nonce);
+}
+
+bool probe_look(const struct probe *p, uint64_t base, uint64_t *seen)
+{
+    return p->type->look(p, base, seen);
+}
+
+bool probe_restore(struct probe *p, uint64_t base)
+{
+    return p->type->restore(p, base);
+}
+
+int probe_read_register(const struct probe *p, uint64_t base, uint64_t *value)
+{
+    *value = 0;
+    if (!p->width)
+        return 0;
+    return probe_mmio_read(base, p->offset, p->width, value);
+}
+
+const char *probe_strength_name(enum probe_strength s)
+{
+    return s == PROBE_SCRATCH ? "scratch" : s == PROBE_SIGNATURE ? "signature" : "none";
+}
+
+/* ---- nonces ---- */
+
+/* what a read returns after written was written */
+static uint64_t readback_of(const struct probe *p, uint64_t written)
+{
+    uint64_t v = p->type->reads_inverted ? ~written : written;
+    return v & probe_width_mask(p->width);
+}
+
+static bool nonce_is_usable(const struct probe *p, uint64_t n)
+{
+    uint64_t ones = probe_width_mask(p->width), back = readback_of(p, n);
+    return n != 0 && n != ones && back != 0 && back != ones && back != p->original;
+}
+
+/* the next value made of keep's bits only: counts through them, carrying over the gaps */
+static uint64_t next_in_mask(uint64_t n, uint64_t keep)
+{
+    return ((n | ~keep) + 1) & keep;
+}
+
+uint64_t probe_usable_nonce(const struct probe *p, uint64_t random)
+{
+    if (p->type->strength != PROBE_SCRATCH)
+        return random;
+    uint64_t n = random & p->keep;
+    for (unsigned i = 0; i < NONCE_TRIES && !nonce_is_usable(p, n); i++)
+        n = next_in_mask(n, p->keep);
+    return n;
+}
+
+/* ---- MMIO at the register's width ---- */
+
+int probe_mmio_read(uint64_t base, uint32_t offset, unsigned width, uint64_t *value)
+{
+    *value = 0;
+    uint64_t at = base + offset;
+    if (!width || at % width) /* never split or misalign a device access */
+        return PROBE_MISALIGNED;
+    int r = hw_mmio_read(at, width, value);
+    if (r)
+        *value = 0;
+    return r;
+}
+
+int probe_mmio_write(uint64_t base, uint32_t offset, unsigned width, uint64_t value)
+{
+    uint64_t at = base + offset;
+    if (!width || at % width)
+        return PROBE_MISALIGNED;
+    return hw_mmio_write(at, width, value & probe_width_mask(width));
+}
+
+/* ---- the shared SCRATCH callbacks ---- */
+
+/* writes the value that reads back as wanted (edu stores the inverse) */
+static bool write_to_read(const struct probe *p, uint64_t base, uint64_t wanted)
+{
+    uint64_t written = p->type->reads_inverted ? ~wanted : wanted;
+    return probe_mmio_write(base, p->offset, p->width, written) == 0;
+}
+
+const char *probe_scratch_prepare(struct probe *p, uint64_t base)
+{
+    p->planted = false;
+    if (probe_mmio_read(base, p->offset, p->width, &p->original))
+        return "reading the scratch register faulted";
+    uint64_t test = probe_usable_nonce(p, PREPARE_PATTERN), back = 0;
+    bool wrote = probe_mmio_write(base, p->offset, p->width, test) == 0;
+    bool read = probe_mmio_read(base, p->offset, p->width, &back) == 0;
+    bool restored = probe_scratch_restore(p, base);
+    if (!wrote || !read || back != readback_of(p, test))
+        return "the scratch register does not keep a written value";
+    if (!restored)
+        return "the scratch register did not take its original value back";
+    return NULL;
+}
+
+bool probe_scratch_plant(struct probe *p, uint64_t base, uint64_t nonce)
+{
+    p->nonce = nonce & p->keep;
+    p->expect = readback_of(p, p->nonce);
+    p->planted = probe_mmio_write(base, p->offset, p->width, p->nonce) == 0;
+    return p->planted;
+}
+
+bool probe_scratch_look(const struct probe *p, uint64_t base, uint64_t *seen)
+{
+    if (probe_mmio_read(base, p->offset, p->width, seen))
+        return false; /* a fault is "not seen"; *seen is 0 */
+    return p->planted && *seen == p->expect;
+}
+
+bool probe_scratch_restore(struct probe *p, uint64_t base)
+{
+    uint64_t back = 0;
+    p->planted = false;
+    if (!write_to_read(p, base, p->original))
+        return false;
+    return probe_mmio_read(base, p->offset, p->width, &back) == 0 && back == p->original;
+}
+
+/* ---- NONE: nothing to look at ---- */
+
+static bool none_match(const struct pci_function *f, unsigned bar_num, struct probe *p)
+{
+    (void)f, (void)bar_num, (void)p;
+    return false;
+}
+
+static const char *none_prepare(struct probe *p, uint64_t base)
+{
+    (void)base;
+    return p->reason ? p->reason : "no probe for this device";
+}
+
+static bool none_plant(struct probe *p, uint64_t base, uint64_t nonce)
+{
+    (void)p, (void)base, (void)nonce;
+    return false;
+}
+
+static bool none_look(const struct probe *p, uint64_t base, uint64_t *seen)
+{
+    (void)p, (void)base;
+    *seen = 0;
+    return false;
+}
+
+static bool none_restore(struct probe *p, uint64_t base)
+{
+    (void)p, (void)base;
+    return true; /* nothing was written */
+}
+
+/* pci-testdev's membar (QEMU hw/misc/pci-testdev.c) is a container with no
+ * subregions: reads return what unassigned memory returns, writes vanish */
+static bool empty_region_match(const struct pci_function *f, unsigned bar_num, struct probe *p)
+{
+    (void)f;
+    if (bar_num != 2)
+        return false;
+    p->reason = "empty region: no register to identify it by";
+    return true;
+}
+
+const struct probe_type probe_none = {
+    .name = "none", .strength = PROBE_NONE, .match = none_match, .prepare = none_prepare,
+    .plant = none_plant, .look = none_look, .restore = none_restore,
+};
+
+const struct probe_type probe_empty_region = {
+    .name = "none", .strength = PROBE_NONE, .match = empty_region_match,
+    .prepare = none_prepare, .plant = none_plant, .look = none_look, .restore = none_restore,
+};

@@ -1,0 +1,76 @@
+/* The relocation engine (DESIGN §3): a check is data — a list of steps over
+ * one or more target BARs. The engine applies each step through the seam,
+ * records it in the guest's own shadow of config space, verifies the write
+ * stuck, then looks for every target at every address of interest and
+ * compares with the one oracle. The first difference fails the check with
+ * YAML diagnostics (step, readback, expected and observed location, values
+ * read, the step's latency). Shared code: the kernel and the simulator run
+ * the same engine over their own seam. */
+#ifndef BARMOVE_ENGINE_H
+#define BARMOVE_ENGINE_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../drivers/probes.h"
+#include "check.h"
+#include "oracle.h"
+#include "shadow.h"
+
+#define ENGINE_MAX_TARGETS 32
+#define ENGINE_MAX_ADDRESSES 64
+#define ENGINE_MAX_STEPS 96
+
+enum step_kind {
+    STEP_COMMAND,   /* write COMMAND (width 1, 2 or 4) with value */
+    STEP_MSE,       /* COMMAND as recorded with MSE set (value 1) or cleared (0), at width */
+    STEP_CONFIG,    /* write a config register: offset, width, value */
+    STEP_LOOK,      /* no write: look again (e.g. after a pause with decode off) */
+};
+
+struct step {
+    enum step_kind kind;
+    const char *name; /* "MSE off", "write low", ... for diagnostics */
+    unsigned target;  /* index into the engine's targets (whose function is written) */
+    uint16_t offset;
+    uint8_t width;
+    uint32_t value;
+};
+
+struct target {
+    unsigned fn;         /* index in the topology / shadow */
+    unsigned bar_num;
+    struct probe probe;
+    uint64_t home;       /* where firmware put it: restored at the end */
+};
+
+struct engine {
+    struct shadow *shadow;
+    struct target targets[ENGINE_MAX_TARGETS];
+    unsigned target_count;
+    uint64_t addresses[ENGINE_MAX_ADDRESSES]; /* of interest, deduplicated */
+    unsigned address_count;
+    struct step steps[ENGINE_MAX_STEPS];
+    unsigned step_count;
+    uint64_t (*random)(void *ctx);
+    void *random_ctx;
+    void (*log)(const char *text); /* verbose step log (verbose option), may be NULL */
+    uint64_t latency_ns[ENGINE_MAX_STEPS]; /* per step, filled by engine_run */
+};
+
+void engine_init(struct engine *e, struct shadow *s, uint64_t (*random)(void *), void *ctx);
+unsigned engine_add_target(struct engine *e, unsigned fn, unsigned bar_num, const struct probe *p);
+void engine_watch(struct engine *e, uint64_t addr);
+/* step builders: each appends one step */
+void engine_mse(struct engine *e, unsigned target, bool on, unsigned width, const char *name);
+void engine_command(struct engine *e, unsigned target, uint16_t value, unsigned width, const char *name);
+void engine_bar_low(struct engine *e, unsigned target, uint32_t value, const char *name);
+void engine_bar_high(struct engine *e, unsigned target, uint32_t value, const char *name);
+void engine_config(struct engine *e, unsigned target, uint16_t offset, unsigned width, uint32_t value,
+                   const char *name);
+/* the steps that put target t back where firmware left it (decode off, low, high, decode as found) */
+void engine_restore_steps(struct engine *e, unsigned t);
+void engine_look(struct engine *e, const char *name);
+/* applies every step, checking after each; true when all matched the oracle */
+bool engine_run(struct engine *e, struct check_result *r);
+
+#endif

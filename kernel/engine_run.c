@@ -1,0 +1,208 @@
+/* engine_run: apply, record, verify the write stuck, look everywhere, compare
+ * with the oracle; the first difference fails the check with diagnostics. */
+#include <string.h>
+
+#include "../drivers/hw.h"
+#include "engine.h"
+#include "format.h"
+
+struct run {
+    struct engine *e;
+    struct check_result *r;
+    unsigned step; /* 0 = as found, then 1..step_count */
+};
+
+static const char *step_name(const struct run *x)
+{
+    return x->step ? x->e->steps[x->step - 1].name : "as found";
+}
+
+static void diag_step(const struct run *x)
+{
+    check_diag(x->r, "step", "%u/%u \"%s\"", x->step, x->e->step_count, step_name(x));
+    if (x->step)
+        check_diag(x->r, "latency_ns", "%llu", (unsigned long long)x->e->latency_ns[x->step - 1]);
+}
+
+static void diag_target(const struct run *x, const struct target *t)
+{
+    char name[32];
+    format(name, sizeof name, "%02x:%02x.%x BAR%u", t->probe.bdf.bus, t->probe.bdf.device,
+           t->probe.bdf.function, t->bar_num);
+    check_diag(x->r, "target", "%s (probe %s)", name, t->probe.type->name);
+    uint32_t lo = 0, hi = 0, cmd = 0;
+    hw_cfg_read(HW_CFG_DEFAULT, t->probe.bdf, pci_bar_offset(t->bar_num), 4, &lo);
+    if (shadow_bar_is64(x->e->shadow, t->fn, t->bar_num))
+        hw_cfg_read(HW_CFG_DEFAULT, t->probe.bdf, pci_bar_offset(t->bar_num + 1), 4, &hi);
+    hw_cfg_read(HW_CFG_DEFAULT, t->probe.bdf, PCI_COMMAND, 2, &cmd);
+    check_diag(x->r, "readback", "{bar_low: 0x%08x, bar_high: 0x%08x, command: 0x%04x}", lo, hi, cmd);
+    check_diag(x->r, "recorded", "{address: 0x%016llx, command: 0x%04x}",
+               (unsigned long long)shadow_bar_addr(x->e->shadow, t->fn, t->bar_num),
+               shadow_command(x->e->shadow, t->fn));
+}
+
+/* every watched address where t is seen, as "0x..., 0x..." */
+static void where_seen(const struct run *x, const struct target *t, char *buf, size_t size,
+                       char *reads, size_t reads_size)
+{
+    size_t used = 0, rused = 0;
+    buf[0] = reads[0] = '\0';
+    for (unsigned i = 0; i < x->e->address_count; i++) {
+        uint64_t seen = 0, a = x->e->addresses[i];
+        bool found = probe_look(&t->probe, a, &seen);
+        if (found && used < size)
+            used += (size_t)format(buf + used, size - used, "%s0x%016llx", used ? ", " : "",
+                                   (unsigned long long)a);
+        if (rused < reads_size)
+            rused += (size_t)format(reads + rused, reads_size - rused, "%s0x%llx: 0x%llx",
+                                    rused ? ", " : "", (unsigned long long)a,
+                                    (unsigned long long)seen);
+    }
+    if (!used)
+        format(buf, size, "nowhere");
+}
+
+static void report_mismatch(struct run *x, const struct target *t, uint64_t addr, bool seen)
+{
+    char explain[160], where[256], reads[512];
+    uint64_t at = 0;
+    enum oracle_answer want = oracle_answer(x->e->shadow, t->fn, t->bar_num, &at);
+    oracle_explain(x->e->shadow, t->fn, t->bar_num, explain, sizeof explain);
+    where_seen(x, t, where, sizeof where, reads, sizeof reads);
+    if (seen)
+        check_fail(x->r, "answers at 0x%016llx after \"%s\", where it must not (%s)",
+                   (unsigned long long)addr, step_name(x), explain);
+    else
+        check_fail(x->r, "does not answer at 0x%016llx after \"%s\" (%s)", (unsigned long long)addr,
+                   step_name(x), explain);
+    diag_step(x);
+    diag_target(x, t);
+    if (want == ORACLE_NOWHERE)
+        check_diag(x->r, "expected", "answers nowhere (%s)", explain);
+    else
+        check_diag(x->r, "expected", "answers at 0x%016llx %s", (unsigned long long)at,
+                   want == ORACLE_AT ? "only" : "or nowhere (sizing)");
+    check_diag(x->r, "observed", "answers at %s", where);
+    check_diag(x->r, "read", "{%s}", reads);
+}
+
+/* the oracle's address for t joins the watch list: old, new and transients alike */
+static void watch_current(struct run *x, const struct target *t)
+{
+    uint64_t a = shadow_bar_addr(x->e->shadow, t->fn, t->bar_num);
+    if (a && !shadow_bar_sizing(x->e->shadow, t->fn, t->bar_num))
+        engine_watch(x->e, a);
+}
+
+static bool compare_all(struct run *x)
+{
+    for (unsigned k = 0; k < x->e->target_count; k++) {
+        const struct target *t = &x->e->targets[k];
+        if (t->probe.type->strength == PROBE_NONE)
+            continue;
+        watch_current(x, t);
+        for (unsigned i = 0; i < x->e->address_count; i++) {
+            uint64_t seen = 0, a = x->e->addresses[i];
+            bool found = probe_look(&t->probe, a, &seen);
+            if (!oracle_accepts(x->e->shadow, t->fn, t->bar_num, a, found)) {
+                report_mismatch(x, t, a, found);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* a fresh nonce per step in every target that (as just verified) answers */
+static void replant(struct run *x)
+{
+    for (unsigned k = 0; k < x->e->target_count; k++) {
+        struct target *t = &x->e->targets[k];
+        uint64_t at;
+        if (t->probe.type->strength == PROBE_SCRATCH &&
+            oracle_answer(x->e->shadow, t->fn, t->bar_num, &at) == ORACLE_AT)
+            probe_plant(&t->probe, at, probe_usable_nonce(&t->probe, x->e->random(x->e->random_ctx)));
+    }
+}
+
+static uint32_t command_value(const struct run *x, const struct step *s)
+{
+    unsigned fn = x->e->targets[s->target].fn;
+    uint16_t cmd = shadow_command(x->e->shadow, fn);
+    return s->value ? (cmd | PCI_COMMAND_MEMORY) : (cmd & ~PCI_COMMAND_MEMORY);
+}
+
+/* a dword COMMAND write also writes STATUS: zero, so no write-1-to-clear bit is hit */
+static void write_config(struct run *x, const struct step *s, uint32_t value)
+{
+    const struct target *t = &x->e->targets[s->target];
+    uint64_t t0 = hw_time_ns();
+    hw_cfg_write(HW_CFG_DEFAULT, t->probe.bdf, s->offset, s->width, value);
+    x->e->latency_ns[x->step - 1] = hw_time_ns() - t0;
+    shadow_write(x->e->shadow, t->fn, s->offset, s->width, value);
+}
+
+/* writes must stick: the register reads back what the guest's record says */
+static bool verify_readback(struct run *x, const struct step *s)
+{
+    const struct target *t = &x->e->targets[s->target];
+    uint32_t want, got = 0;
+    if (!shadow_expected_read(x->e->shadow, t->fn, s->offset, s->width, &want))
+        return true;
+    hw_cfg_read(HW_CFG_DEFAULT, t->probe.bdf, s->offset, s->width, &got);
+    if (got == want)
+        return true;
+    char where[256], reads[512];
+    where_seen(x, t, where, sizeof where, reads, sizeof reads);
+    check_fail(x->r, "%s: register 0x%02x reads back 0x%x, the guest wrote it to hold 0x%x",
+               s->offset == PCI_COMMAND ? "readback differs" : "BAR write dropped", s->offset, got,
+               want);
+    diag_step(x);
+    diag_target(x, t);
+    check_diag(x->r, "observed", "answers at %s", where);
+    check_diag(x->r, "read", "{%s}", reads);
+    return false;
+}
+
+static bool apply(struct run *x, const struct step *s)
+{
+    if (s->kind == STEP_LOOK)
+        return true;
+    uint32_t value = s->kind == STEP_MSE ? command_value(x, s) : s->value;
+    if (s->kind == STEP_MSE && s->width == 4)
+        value &= 0xffff;
+    if (s->kind == STEP_MSE && s->width == 1)
+        value &= 0xff;
+    write_config(x, s, value);
+    return verify_readback(x, s);
+}
+
+static void log_step(const struct run *x)
+{
+    char text[160];
+    if (!x->e->log)
+        return;
+    const struct step *s = &x->e->steps[x->step - 1];
+    const struct target *t = &x->e->targets[s->target];
+    format(text, sizeof text, "step %u %s: %02x:%02x.%x +0x%02x/%u -> BAR at 0x%016llx cmd 0x%04x",
+           x->step, s->name, t->probe.bdf.bus, t->probe.bdf.device, t->probe.bdf.function,
+           s->offset, s->width, (unsigned long long)shadow_bar_addr(x->e->shadow, t->fn, t->bar_num),
+           shadow_command(x->e->shadow, t->fn));
+    x->e->log(text);
+}
+
+bool engine_run(struct engine *e, struct check_result *r)
+{
+    struct run x = {e, r, 0};
+    if (!compare_all(&x))
+        return false;
+    for (x.step = 1; x.step <= e->step_count; x.step++) {
+        replant(&x);
+        if (!apply(&x, &e->steps[x.step - 1]))
+            return false;
+        log_step(&x);
+        if (!compare_all(&x))
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,64 @@
+/* What the relocation checks share: the target BARs (every memory BAR that
+ * firmware left decoding, with its probe), the guest's record of config
+ * space, test slots from the address map, and the declaration macro.
+ * Every check is "a builder of steps" for the engine (kernel/engine.h). */
+#ifndef BARMOVE_RELOCATION_H
+#define BARMOVE_RELOCATION_H
+#include "../../drivers/addrmap.h"
+#include "../../kernel/check.h"
+#include "../../kernel/engine.h"
+
+enum target_filter {
+    TARGET_ANY,   /* every memory BAR */
+    TARGET_MEM64, /* 64-bit BARs only: the moves that need two dwords */
+};
+
+struct bar_target {
+    unsigned fn, bar_num;
+    uint64_t home, size;
+    bool is64;
+    struct probe probe; /* prepared at home; type NONE with a reason when unusable */
+};
+
+/* a check's body: appends steps for target t (engine index 0); returns false
+ * after calling check_skip when it cannot run (no slot, nothing to do) */
+typedef bool (*step_builder)(struct engine *e, const struct bar_target *t, struct check_result *r);
+
+unsigned relocation_count(enum target_filter f);
+void relocation_describe(enum target_filter f, unsigned i, const char *id, char *buf, size_t size);
+void relocation_run(enum target_filter f, unsigned i, struct check_result *r, step_builder build);
+
+/* a free, naturally aligned slot, reserved until the check ends; false: none */
+bool slot_take(uint64_t size, const struct addrmap_constraint *c, uint64_t *addr);
+/* a slot for a 64-bit move from old whose transient mixes (new_lo|old_hi,
+ * old_lo|new_hi) are free too, so a half-written BAR lands on nothing */
+bool slot_take_move(uint64_t old, uint64_t size, const struct addrmap_constraint *c, uint64_t *addr);
+
+/* where target t may be moved: inside its bridge's window (prefetchable one
+ * for a prefetchable BAR when open), else below or above 4 GiB as asked;
+ * false when no such space can exist (the reason goes to *why) */
+bool target_space(const struct bar_target *t, bool above_4g, struct addrmap_constraint *c,
+                  const char **why);
+enum slot_side {
+    SLOT_PREFER_HIGH, /* above 4 GiB for a 64-bit BAR where its bridge allows, else below */
+    SLOT_HIGH,        /* above 4 GiB (64-bit BARs) */
+    SLOT_LOW,         /* below 4 GiB */
+};
+/* a slot for t's move (transients free for 64-bit BARs); check_skip and false when none */
+bool take_move_slot(const struct bar_target *t, enum slot_side side, struct check_result *r,
+                    uint64_t *addr);
+
+/* steps for a whole move of engine target 0 to addr: low then high, or high then low */
+void steps_write_bar(struct engine *e, uint64_t addr, bool is64, bool high_first);
+
+#define BAR_CHECK(name, id_text, level_value, filter, builder)                                  \
+    static unsigned name##_count(void) { return relocation_count(filter); }                     \
+    static void name##_describe(unsigned i, char *buf, size_t size)                             \
+    {                                                                                           \
+        relocation_describe(filter, i, id_text, buf, size);                                     \
+    }                                                                                           \
+    static void name##_run(unsigned i, struct check_result *r) { relocation_run(filter, i, r, builder); } \
+    CHECK(name) = {.id = id_text, .level = level_value, .instances = name##_count,              \
+                   .describe = name##_describe, .run = name##_run}
+
+#endif

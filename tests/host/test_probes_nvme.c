@@ -1,0 +1,90 @@
+/* drivers/probe_nvme.c: AQA as scratch while the controller is disabled,
+ * VS and CAP as signature when it runs. */
+#include "../../drivers/probes.h"
+#include "fake_pci.h"
+#include "harness.h"
+
+#define NVME_AT 0xfeb00000u
+#define NVME_AQA 0x24
+
+static struct pci_function fn;
+
+static struct probe nvme_probe(bool enabled, int *handle)
+{
+    struct probe p;
+    fake_pci_reset();
+    *handle = fake_dev_nvme(BDF(0, 5, 0), NVME_AT, enabled);
+    pci_function_read(BDF(0, 5, 0), &fn, NULL);
+    EXPECT(probe_find(&fn, 0, &p));
+    return p;
+}
+
+TEST(probe_nvme_disabled_plants_a_nonce_masked_to_asqs_and_acqs)
+{
+    int h;
+    struct probe p = nvme_probe(false, &h);
+    EXPECT(probe_prepare(&p, NVME_AT) == NULL);
+    EXPECT_STR(p.type->name, "nvme-aqa");
+    uint64_t nonce = probe_usable_nonce(&p, 0xdeadbeef);
+    EXPECT_EQ(nonce, 0x0ead0eef);
+    EXPECT(probe_plant(&p, NVME_AT, 0xdeadbeef)); /* unmasked: plant masks it itself */
+    EXPECT_EQ(p.expect, 0x0ead0eef);
+    uint64_t seen = 0;
+    EXPECT(probe_look(&p, NVME_AT, &seen));
+    EXPECT_EQ(seen, 0x0ead0eef);
+    EXPECT(probe_restore(&p, NVME_AT));
+    EXPECT_EQ(fake_mmio_peek(h, 0, NVME_AQA, 4), 0);
+}
+
+TEST(probe_nvme_enabled_falls_back_to_signature_and_never_writes_aqa)
+{
+    int h;
+    struct probe p = nvme_probe(true, &h);
+    unsigned long writes = fake_mmio_stats()->writes;
+    EXPECT(probe_prepare(&p, NVME_AT) == NULL);
+    EXPECT_STR(p.type->name, "nvme-signature");
+    EXPECT_EQ(p.type->strength, PROBE_SIGNATURE);
+    EXPECT_STR(p.reason, "controller enabled (CC.EN=1): AQA must not change while it runs");
+    EXPECT_EQ(p.signature[0], FAKE_NVME_VS);
+    EXPECT_EQ(p.signature[1], FAKE_NVME_CAP);
+    EXPECT(probe_plant(&p, NVME_AT, 0x1234));
+    uint64_t seen = 0;
+    EXPECT(probe_look(&p, NVME_AT, &seen));
+    EXPECT_EQ(seen, FAKE_NVME_VS);
+    EXPECT(!probe_look(&p, NVME_AT + 0x4000, &seen));
+    EXPECT(probe_restore(&p, NVME_AT));
+    EXPECT_EQ(fake_mmio_stats()->writes, writes);
+    EXPECT_EQ(fake_mmio_peek(h, 0, NVME_AQA, 4), 0x001f001f);
+}
+
+TEST(probe_nvme_signature_is_not_seen_with_decode_off)
+{
+    int h;
+    struct probe p = nvme_probe(true, &h);
+    EXPECT(probe_prepare(&p, NVME_AT) == NULL);
+    fake_pci_set_command(h, 0);
+    uint64_t seen = 1;
+    EXPECT(!probe_look(&p, NVME_AT, &seen));
+    EXPECT_EQ(seen, 0);
+}
+
+TEST(probe_nvme_still_ready_after_disable_is_not_written_either)
+{
+    int h;
+    struct probe p = nvme_probe(false, &h);
+    fake_mmio_poke(h, 0, 0x1c, 4, 1); /* CSTS.RDY still set: shutting down */
+    EXPECT(probe_prepare(&p, NVME_AT) == NULL);
+    EXPECT_STR(p.type->name, "nvme-signature");
+    EXPECT_STR(p.reason, "controller still ready (CSTS.RDY=1): AQA must not change while it runs");
+}
+
+TEST(probe_nvme_without_a_readable_signature_becomes_none)
+{
+    int h;
+    struct probe p = nvme_probe(true, &h);
+    const char *why = probe_prepare(&p, 0xfe000000u); /* nothing decodes there: reads 0 */
+    EXPECT_STR(why, "NVMe signature (VS, CAP) reads 0 or all-ones");
+    EXPECT_EQ(p.type->strength, PROBE_NONE);
+    uint64_t seen = 0;
+    EXPECT(!probe_look(&p, NVME_AT, &seen));
+}
