@@ -7,9 +7,12 @@
  * (bits 11:0) and ACQS (27:16) are defined; the rest is reserved, so a nonce
  * is masked to those fields (QEMU stores all 32 bits; hardware need not).
  *
- * SIGNATURE, when the controller runs (SeaBIOS enables it to look for boot
- * disks): VS (0x08) and CAP (0x00, 64-bit), read-only values learned at the
- * firmware address. Any NVMe controller of the same model shows the same
+ * A controller left running (SeaBIOS enables it to look for boot disks) is
+ * halted first: CC.EN cleared, then CSTS.RDY awaited (DESIGN §3: "the
+ * controllers stay halted"; barmove never uses them as disks).
+ *
+ * SIGNATURE, when the controller will not halt: VS (0x08) and CAP (0x00,
+ * 64-bit), read-only values learned at the firmware address. Any NVMe controller of the same model shows the same
  * pair, so an alias between two of them goes unseen: weaker, reported so. */
 #include "probes.h"
 
@@ -39,8 +42,26 @@ static bool bit_set_or_unreadable(uint64_t base, uint32_t offset, uint32_t bit)
     return probe_mmio_read(base, offset, 4, &v) || (v & bit);
 }
 
+#define HALT_TIMEOUT_NS 2000000000ull /* CAP.TO allows up to 127.5 s; QEMU halts at once */
+
+/* clears CC.EN and waits for CSTS.RDY to fall; false if it does not */
+static bool halt_controller(uint64_t base)
+{
+    uint64_t cc = 0;
+    if (probe_mmio_read(base, NVME_CC, 4, &cc) || !(cc & NVME_CC_EN))
+        return true;
+    if (hw_mmio_write(base + NVME_CC, 4, cc & ~(uint64_t)NVME_CC_EN))
+        return false;
+    uint64_t start = hw_time_ns();
+    while (bit_set_or_unreadable(base, NVME_CSTS, NVME_CSTS_RDY))
+        if (hw_time_ns() - start > HALT_TIMEOUT_NS)
+            return false;
+    return true;
+}
+
 static const char *nvme_aqa_prepare(struct probe *p, uint64_t base)
 {
+    halt_controller(base);
     if (bit_set_or_unreadable(base, NVME_CC, NVME_CC_EN))
         return "controller enabled (CC.EN=1): AQA must not change while it runs";
     if (bit_set_or_unreadable(base, NVME_CSTS, NVME_CSTS_RDY))

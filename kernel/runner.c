@@ -176,6 +176,12 @@ int runner_verdict(const struct tap *t)
     return 0;
 }
 
+void runner_note(const char *text)
+{
+    if (active)
+        tap_comment(active->tap, "%s", text);
+}
+
 const char *runner_current(void)
 {
     return current;

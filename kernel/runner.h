@@ -19,6 +19,8 @@ void runner_attach(struct runner *rn);
 int runner_run(struct runner *rn, const struct check *first, const struct check *last);
 /* checks selected by the options: how many test points */
 unsigned runner_count(const struct runner *rn, const struct check *first, const struct check *last);
+/* a TAP comment line from inside a check (verbose step logs, latency figures) */
+void runner_note(const char *text);
 /* the point being run, "" between points */
 const char *runner_current(void);
 /* crash path: "Bail out!" naming the running check, then exit code 2 */

@@ -2,6 +2,7 @@
 
 #include "../../kernel/format.h"
 #include "../../kernel/platform.h"
+#include "../../kernel/runner.h"
 
 #define MAX_TARGETS 64
 #define SLOT_OWNER 0xfffffffeu /* the address map's tag for a check's test slots */
@@ -94,6 +95,7 @@ void relocation_run(enum target_filter f, unsigned i, struct check_result *r, st
         return;
     }
     engine_init(&e, &record, draw, NULL);
+    e.log = platform()->options.verbose ? runner_note : NULL;
     engine_add_target(&e, t->fn, t->bar_num, &t->probe);
     if (build_steps(&e, t, r) && engine_run(&e, r))
         check_pass(r);

@@ -36,6 +36,9 @@ TEST(probe_nvme_disabled_plants_a_nonce_masked_to_asqs_and_acqs)
     EXPECT_EQ(fake_mmio_peek(h, 0, NVME_AQA, 4), 0);
 }
 
+/* prepare halts a running controller (CC.EN cleared); this fake's CSTS.RDY
+ * never falls, so the halt times out and the probe falls back to the
+ * signature, having written CC once and AQA never */
 TEST(probe_nvme_enabled_falls_back_to_signature_and_never_writes_aqa)
 {
     int h;
@@ -44,7 +47,9 @@ TEST(probe_nvme_enabled_falls_back_to_signature_and_never_writes_aqa)
     EXPECT(probe_prepare(&p, NVME_AT) == NULL);
     EXPECT_STR(p.type->name, "nvme-signature");
     EXPECT_EQ(p.type->strength, PROBE_SIGNATURE);
-    EXPECT_STR(p.reason, "controller enabled (CC.EN=1): AQA must not change while it runs");
+    EXPECT_STR(p.reason, "controller still ready (CSTS.RDY=1): AQA must not change while it runs");
+    EXPECT_EQ(fake_mmio_stats()->writes, writes + 1); /* CC.EN cleared */
+    writes = fake_mmio_stats()->writes;
     EXPECT_EQ(p.signature[0], FAKE_NVME_VS);
     EXPECT_EQ(p.signature[1], FAKE_NVME_CAP);
     EXPECT(probe_plant(&p, NVME_AT, 0x1234));
