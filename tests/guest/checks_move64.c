@@ -1,4 +1,5 @@
 /* The high dword of a 64-bit BAR: written alone, and across the 4 GiB line. */
+#include "../../drivers/machine_map.h"
 #include "../../kernel/platform.h"
 #include "relocation.h"
 
@@ -6,23 +7,45 @@
 #define HIGH_TRIES 64
 
 /* the same low dword in another 4 GiB block, free and inside t's space */
+static bool find_block(const struct bar_target *t, uint64_t *to);
+
+/* t's own range does not count against the slot: if the high dword were
+ * dropped, the BAR would land on itself, which harms nothing */
 static bool other_block_slot(const struct bar_target *t, uint64_t *to)
+{
+    struct addrmap *map = &platform_rw()->map;
+    uint32_t own = machine_map_owner(t->fn, t->bar_num);
+    addrmap_remove_owner(map, ADDRMAP_BAR, own);
+    bool found = find_block(t, to);
+    addrmap_add(map, t->home, t->home + t->size - 1, ADDRMAP_BAR, own);
+    return found;
+}
+
+static bool find_block(const struct bar_target *t, uint64_t *to)
 {
     struct platform *p = platform_rw();
     struct addrmap_constraint c;
     const char *why;
+    uint64_t cands[HIGH_TRIES], low = t->home & 0xffffffffull, first, last;
+    unsigned n = 0;
     if (!target_space(t, true, &c, &why))
         return false;
-    uint64_t first = c.lo >> 32 ? c.lo >> 32 : 1, last = c.hi >> 32;
-    if (last < first)
-        return false;
-    uint64_t span = last - first + 1, start = prng_below(&p->prng, span);
-    for (uint64_t k = 0; k < span && k < HIGH_TRIES; k++) {
-        uint64_t hi = first + (start + k) % span, cand = hi << 32 | (t->home & 0xffffffffull);
-        if (cand != t->home && addrmap_slot_ok(&p->map, cand, t->size, &c))
-            return slot_take(t->size, &(struct addrmap_constraint){cand, cand + t->size - 1, c.in_bridge_window}, to) && *to == cand;
+    /* candidates: the same low dword in each 4 GiB block of the free space */
+    for (uint64_t from = c.lo; n < HIGH_TRIES && addrmap_next_free(&p->map, &c, from, &first, &last);) {
+        for (uint64_t hi = first >> 32; hi <= last >> 32 && n < HIGH_TRIES; hi++) {
+            uint64_t cand = hi << 32 | low;
+            if (hi && cand != t->home && addrmap_slot_ok(&p->map, cand, t->size, &c))
+                cands[n++] = cand;
+        }
+        if (last == UINT64_MAX)
+            break;
+        from = last + 1;
     }
-    return false;
+    if (!n)
+        return false;
+    uint64_t cand = cands[prng_below(&p->prng, n)];
+    struct addrmap_constraint exact = {cand, cand + t->size - 1, c.in_bridge_window};
+    return slot_take(t->size, &exact, to) && *to == cand;
 }
 
 /* Hazard: a high-dword write alone is not acted on, or the address is cut to
