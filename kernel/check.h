@@ -20,6 +20,8 @@ struct check_result;
 struct check {
     const char *id;
     enum check_level level;
+    /* runs after every other check (restore: proves the others put things back) */
+    bool last;
     /* non-NULL: a harness self-test, run only with selftest=<this name> */
     const char *selftest;
     /* how many test points (e.g. one per BAR); NULL means one */

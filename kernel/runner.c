@@ -155,14 +155,15 @@ int runner_run(struct runner *rn, const struct check *first, const struct check 
     runner_attach(rn);
     tap_plan(rn->tap, runner_count(rn, first, last));
     char desc[TAP_DESC_MAX];
-    for (const struct check *c = first; c < last; c++) {
-        unsigned count = instance_count(c);
-        for (unsigned i = 0; i < count; i++) {
-            describe(c, i, desc, sizeof desc);
-            if (selected(rn, c, desc))
-                run_point(rn, c, i, desc);
+    for (unsigned pass = 0; pass < 2; pass++) /* checks marked `last` run after all others */
+        for (const struct check *c = first; c < last; c++) {
+            unsigned count = c->last == (pass == 1) ? instance_count(c) : 0;
+            for (unsigned i = 0; i < count; i++) {
+                describe(c, i, desc, sizeof desc);
+                if (selected(rn, c, desc))
+                    run_point(rn, c, i, desc);
+            }
         }
-    }
     tap_summary(rn->tap);
     return runner_verdict(rn->tap);
 }

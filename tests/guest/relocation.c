@@ -1,5 +1,7 @@
 #include "relocation.h"
 
+#include <string.h>
+
 #include "../../kernel/format.h"
 #include "../../kernel/platform.h"
 #include "../../kernel/runner.h"
@@ -76,6 +78,85 @@ void relocation_describe(enum target_filter f, unsigned i, const char *id, char 
     format(buf, size, "%s %s", bar, id);
 }
 
+/* After the check: every probe-able BAR answers at its recorded address and
+ * in none of this check's addresses (slots, old, transients). A bug that
+ * moves or re-enables a device the check never touched fails here, in the
+ * check that caused it (BUGS.md others-reenabled, function-aliasing). */
+static bool sweep(const struct engine *e, struct check_result *r)
+{
+    for (unsigned k = 0; k < target_count; k++) {
+        const struct bar_target *t = &targets[k];
+        uint64_t at = 0, seen = 0;
+        if (t->probe.type->strength == PROBE_NONE || !t->probe.planted)
+            continue;
+        bool must = oracle_answer(&record, t->fn, t->bar_num, &at) == ORACLE_AT;
+        if (must && !probe_look(&t->probe, at, &seen)) {
+            check_fail(r, "sweep: %02x:%02x.%x BAR%u no longer answers at its address 0x%016llx",
+                       t->probe.bdf.bus, t->probe.bdf.device, t->probe.bdf.function, t->bar_num,
+                       (unsigned long long)at);
+            check_diag(r, "read", "0x%llx", (unsigned long long)seen);
+            return false;
+        }
+        for (unsigned i = 0; i < e->address_count; i++) {
+            uint64_t a = e->addresses[i];
+            if ((!must || a != at) && probe_look(&t->probe, a, &seen)) {
+                check_fail(r, "sweep: %02x:%02x.%x BAR%u also answers at 0x%016llx, an address of this check",
+                           t->probe.bdf.bus, t->probe.bdf.device, t->probe.bdf.function, t->bar_num,
+                           (unsigned long long)a);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+const struct bar_target *relocation_targets(unsigned *count)
+{
+    if (!built)
+        build();
+    *count = target_count;
+    return targets;
+}
+
+const struct shadow *relocation_record(void)
+{
+    return &record;
+}
+
+/* Writes function fn's memory BARs and COMMAND back to what firmware left,
+ * decode off around the BAR writes (as Linux does), recording every write.
+ * Not a check: the clean-up after one that stopped mid-way, and at the end. */
+void relocation_put_back(unsigned fn)
+{
+    const struct pci_function *f = &platform()->pci.functions[fn];
+    uint16_t off = (uint16_t)(f->command & ~PCI_COMMAND_MEMORY);
+    shadow_write(&record, fn, PCI_COMMAND, 2, off);
+    pci_cfg_write16(f->bdf, PCI_COMMAND, off);
+    for (unsigned b = 0; b < f->bar_count; b++) {
+        const struct pci_bar *bar = &f->bars[b];
+        if (bar->kind != PCI_BAR_MEM32 && bar->kind != PCI_BAR_MEM64)
+            continue;
+        shadow_write(&record, fn, pci_bar_offset(b), 4, (uint32_t)bar->addr);
+        pci_cfg_write32(f->bdf, pci_bar_offset(b), (uint32_t)bar->addr);
+        if (bar->kind == PCI_BAR_MEM64) {
+            shadow_write(&record, fn, pci_bar_offset(b + 1), 4, (uint32_t)(bar->addr >> 32));
+            pci_cfg_write32(f->bdf, pci_bar_offset(b + 1), (uint32_t)(bar->addr >> 32));
+        }
+    }
+    shadow_write(&record, fn, PCI_COMMAND, 2, f->command);
+    pci_cfg_write16(f->bdf, PCI_COMMAND, f->command);
+}
+
+/* selftest=no-restore: the check leaves its BAR where its last move put it */
+static void drop_restore_steps(struct engine *e)
+{
+    unsigned kept = 0;
+    for (unsigned i = 0; i < e->step_count; i++)
+        if (strncmp(e->steps[i].name, "restore:", 8) != 0)
+            e->steps[kept++] = e->steps[i];
+    e->step_count = kept;
+}
+
 static uint64_t draw(void *ctx)
 {
     (void)ctx;
@@ -97,9 +178,15 @@ void relocation_run(enum target_filter f, unsigned i, struct check_result *r, st
     engine_init(&e, &record, draw, NULL);
     e.log = platform()->options.verbose ? runner_note : NULL;
     engine_add_target(&e, t->fn, t->bar_num, &t->probe);
-    if (build_steps(&e, t, r) && engine_run(&e, r))
+    bool built_steps = build_steps(&e, t, r);
+    if (built_steps && !strcmp(platform()->options.selftest, "no-restore"))
+        drop_restore_steps(&e); /* the restore check's negative control */
+    bool ran = built_steps && engine_run(&e, r);
+    t->probe = e.targets[0].probe; /* keeps the nonce planted last, for the sweep too */
+    if (!ran && strcmp(platform()->options.selftest, "no-restore"))
+        relocation_put_back(t->fn); /* a failed check stops mid-way: undo what it did */
+    if (ran && sweep(&e, r))
         check_pass(r);
-    t->probe = e.targets[0].probe; /* keeps the nonce planted last */
     addrmap_remove_owner(&platform_rw()->map, ADDRMAP_BAR, SLOT_OWNER);
 }
 

@@ -25,6 +25,11 @@ struct bar_target {
 typedef bool (*step_builder)(struct engine *e, const struct bar_target *t, struct check_result *r);
 
 unsigned relocation_count(enum target_filter f);
+/* every target BAR (for the restore check) and the guest's record */
+const struct bar_target *relocation_targets(unsigned *count);
+const struct shadow *relocation_record(void);
+/* puts function fn's memory BARs and COMMAND back as firmware left them */
+void relocation_put_back(unsigned fn);
 void relocation_describe(enum target_filter f, unsigned i, const char *id, char *buf, size_t size);
 void relocation_run(enum target_filter f, unsigned i, struct check_result *r, step_builder build);
 

@@ -128,3 +128,22 @@ TEST(runner_verdict_is_the_exit_code)
     t = (struct tap){.todo = 1, .skipped = 2};
     EXPECT_EQ(runner_verdict(&t), 0);
 }
+
+static const struct check ordered[] = {
+    {.id = "final", .last = true, .run = passes},
+    {.id = "first", .run = passes},
+};
+
+TEST(runner_runs_last_checks_after_all_others)
+{
+    static struct options o;
+    static struct tap t;
+    char err[64];
+    EXPECT_EQ(options_parse("", &o, err, sizeof err), 0);
+    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit};
+    out_len = 0;
+    tap_begin(&t, capture);
+    EXPECT_EQ(runner_run(&rn, ordered, ordered + 2), 0);
+    EXPECT(strstr(out, "ok 1 - first\n") != NULL);
+    EXPECT(strstr(out, "ok 2 - final\n") != NULL);
+}
