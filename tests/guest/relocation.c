@@ -7,8 +7,6 @@
 #include "../../kernel/runner.h"
 
 #define MAX_TARGETS 64
-#define SLOT_OWNER 0xfffffffeu /* the address map's tag for a check's test slots */
-#define SLOT_TRIES 16
 
 static struct shadow record; /* the guest's record of config space, shared by every check */
 static struct bar_target targets[MAX_TARGETS];
@@ -46,9 +44,19 @@ static void build(void)
                 add_target(fn, b);
 }
 
+static bool holds_msix_table(const struct bar_target *t)
+{
+    const struct pci_caps *c = &platform()->pci.functions[t->fn].caps;
+    return c->msix && c->msix_info.table_bir == t->bar_num;
+}
+
 static bool selected(enum target_filter f, const struct bar_target *t)
 {
-    return f == TARGET_ANY || t->is64;
+    switch (f) {
+    case TARGET_MEM64: return t->is64;
+    case TARGET_MSIX: return holds_msix_table(t);
+    default: return true;
+    }
 }
 
 static struct bar_target *nth(enum target_filter f, unsigned i)
@@ -163,9 +171,11 @@ static uint64_t draw(void *ctx)
     return prng_next(&platform_rw()->prng);
 }
 
+static void run_target(struct bar_target *t, struct probe *probe, struct check_result *r,
+                       step_builder build_steps);
+
 void relocation_run(enum target_filter f, unsigned i, struct check_result *r, step_builder build_steps)
 {
-    static struct engine e; /* large: off the stack */
     struct bar_target *t = nth(f, i);
     if (!t) {
         check_fail(r, "harness: target %u vanished", i);
@@ -175,109 +185,95 @@ void relocation_run(enum target_filter f, unsigned i, struct check_result *r, st
         check_skip(r, "%s", t->probe.reason ? t->probe.reason : "no probe for this BAR");
         return;
     }
-    engine_init(&e, &record, draw, NULL);
-    e.log = platform()->options.verbose ? runner_note : NULL;
-    engine_add_target(&e, t->fn, t->bar_num, &t->probe);
-    bool built_steps = build_steps(&e, t, r);
-    if (built_steps && !strcmp(platform()->options.selftest, "no-restore"))
-        drop_restore_steps(&e); /* the restore check's negative control */
-    bool ran = built_steps && engine_run(&e, r);
-    t->probe = e.targets[0].probe; /* keeps the nonce planted last, for the sweep too */
-    if (!ran && strcmp(platform()->options.selftest, "no-restore"))
-        relocation_put_back(t->fn); /* a failed check stops mid-way: undo what it did */
-    if (ran && sweep(&e, r))
+    run_target(t, &t->probe, r, build_steps);
+}
+
+void relocation_run_probe(enum target_filter f, unsigned i, struct check_result *r,
+                          step_builder build_steps, probe_chooser choose)
+{
+    static struct probe own;
+    struct bar_target *t = nth(f, i);
+    const char *why;
+    if (!t) {
+        check_fail(r, "harness: target %u vanished", i);
+        return;
+    }
+    if ((why = choose(t, &own)) != NULL) {
+        check_skip(r, "%s", why);
+        return;
+    }
+    run_target(t, &own, r, build_steps);
+}
+
+/* the probe each engine target came from: nonces planted in the run go back there */
+static struct probe *owners[ENGINE_MAX_TARGETS];
+
+unsigned relocation_add_partner(struct engine *e, struct bar_target *p)
+{
+    unsigned k = engine_add_target(e, p->fn, p->bar_num, &p->probe);
+    owners[k] = &p->probe;
+    return k;
+}
+
+static void finish(struct engine *e, bool ran, struct check_result *r)
+{
+    for (unsigned k = 0; k < e->target_count; k++) {
+        *owners[k] = e->targets[k].probe; /* keeps the nonces planted last, for the sweep */
+        if (!ran && strcmp(platform()->options.selftest, "no-restore"))
+            relocation_put_back(e->targets[k].fn); /* stopped mid-way: undo what it did */
+    }
+    if (ran && sweep(e, r))
         check_pass(r);
     addrmap_remove_owner(&platform_rw()->map, ADDRMAP_BAR, SLOT_OWNER);
 }
 
-bool slot_take(uint64_t size, const struct addrmap_constraint *c, uint64_t *addr)
+static struct engine *fresh_engine(void)
 {
-    struct platform *p = platform_rw();
-    if (!addrmap_alloc(&p->map, size, c, &p->prng, addr))
-        return false;
-    return addrmap_add(&p->map, *addr, *addr + size - 1, ADDRMAP_BAR, SLOT_OWNER);
+    static struct engine e; /* large: off the stack */
+    engine_init(&e, &record, draw, NULL);
+    e.log = platform()->options.verbose ? runner_note : NULL;
+    return &e;
 }
 
-bool slot_take_move(uint64_t old, uint64_t size, const struct addrmap_constraint *c, uint64_t *addr)
+static bool run_steps(struct engine *e, bool built_steps, struct check_result *r)
 {
-    struct platform *p = platform_rw();
-    for (unsigned k = 0; k < SLOT_TRIES; k++) {
-        if (!addrmap_alloc(&p->map, size, c, &p->prng, addr))
-            return false;
-        if (addrmap_transients_free(&p->map, old, *addr, size, NULL))
-            return addrmap_add(&p->map, *addr, *addr + size - 1, ADDRMAP_BAR, SLOT_OWNER);
-    }
-    return false;
+    if (built_steps && !strcmp(platform()->options.selftest, "no-restore"))
+        drop_restore_steps(e); /* the restore check's negative control */
+    return built_steps && engine_run(e, r);
 }
 
-void steps_write_bar(struct engine *e, uint64_t addr, bool is64, bool high_first)
+static void run_target(struct bar_target *t, struct probe *probe, struct check_result *r,
+                       step_builder build_steps)
 {
-    if (is64 && high_first)
-        engine_bar_high(e, 0, (uint32_t)(addr >> 32), "write high");
-    engine_bar_low(e, 0, (uint32_t)addr, "write low");
-    if (is64 && !high_first)
-        engine_bar_high(e, 0, (uint32_t)(addr >> 32), "write high");
+    struct engine *e = fresh_engine();
+    engine_add_target(e, t->fn, t->bar_num, probe);
+    owners[0] = probe;
+    finish(e, run_steps(e, build_steps(e, t, r), r), r);
 }
 
-static const struct pci_window *bridge_window_for(const struct bar_target *t)
+void relocation_run_group(struct check_result *r, group_builder build_steps)
 {
-    const struct pci_topology *pci = &platform()->pci;
-    int up = pci->functions[t->fn].upstream;
-    if (up < 0)
-        return NULL;
-    const struct pci_bridge_info *b = &pci->functions[up].bridge;
-    bool pref = pci->functions[t->fn].bars[t->bar_num].prefetchable;
-    return pref && !b->pref.closed ? &b->pref : &b->mem;
+    struct engine *e = fresh_engine();
+    if (!built)
+        build();
+    for (unsigned k = 0; k < target_count && e->target_count < ENGINE_MAX_TARGETS; k++)
+        if (targets[k].probe.type->strength != PROBE_NONE)
+            relocation_add_partner(e, &targets[k]);
+    if (e->target_count < 2) {
+        check_skip(r, "fewer than two BARs with a probe");
+        return;
+    }
+    finish(e, run_steps(e, build_steps(e, r), r), r);
 }
 
-#define FOUR_GIB 0x100000000ull
-
-bool target_space(const struct bar_target *t, bool above_4g, struct addrmap_constraint *c,
-                  const char **why)
+struct bar_target *relocation_find_partner(const struct bar_target *t,
+                                           bool (*fits)(const struct bar_target *t,
+                                                        const struct bar_target *c))
 {
-    const struct pci_window *w = bridge_window_for(t);
-    if (!w) {
-        *c = above_4g ? addrmap_above_4g() : addrmap_below_4g();
-        return true;
-    }
-    uint64_t lo = w->base, hi = w->limit;
-    if (w->closed) {
-        *why = "its bridge forwards no memory window";
-        return false;
-    }
-    if (above_4g && hi < FOUR_GIB) {
-        *why = "its bridge's windows lie below 4 GiB";
-        return false;
-    }
-    if (!above_4g && lo >= FOUR_GIB) {
-        *why = "its bridge's windows lie above 4 GiB";
-        return false;
-    }
-    if (above_4g && lo < FOUR_GIB)
-        lo = FOUR_GIB;
-    if (!above_4g && hi >= FOUR_GIB)
-        hi = FOUR_GIB - 1;
-    *c = addrmap_in_bridge_window(lo, hi);
-    return true;
+    for (unsigned k = 0; k < target_count; k++)
+        if (&targets[k] != t && targets[k].fn != t->fn &&
+            targets[k].probe.type->strength != PROBE_NONE && fits(t, &targets[k]))
+            return &targets[k];
+    return NULL;
 }
 
-bool take_move_slot(const struct bar_target *t, enum slot_side side, struct check_result *r,
-                    uint64_t *addr)
-{
-    struct addrmap_constraint c;
-    const char *why = "";
-    bool above_4g = t->is64 && side != SLOT_LOW;
-    /* behind a bridge with no window above 4 GiB a 64-bit BAR still moves,
-     * with both dwords written, below it (the high dword then stays 0) */
-    if (side == SLOT_PREFER_HIGH && above_4g && !target_space(t, true, &c, &why))
-        above_4g = false;
-    if (!target_space(t, above_4g, &c, &why)) {
-        check_skip(r, "no slot %s 4 GiB: %s", above_4g ? "above" : "below", why);
-        return false;
-    }
-    bool ok = t->is64 ? slot_take_move(t->home, t->size, &c, addr) : slot_take(t->size, &c, addr);
-    if (!ok)
-        check_skip(r, "no free slot %s 4 GiB for a 0x%llx-byte BAR%s", above_4g ? "above" : "below",
-                   (unsigned long long)t->size, t->is64 ? " with free transient addresses" : "");
-    return ok;
-}

@@ -11,6 +11,7 @@
 enum target_filter {
     TARGET_ANY,   /* every memory BAR */
     TARGET_MEM64, /* 64-bit BARs only: the moves that need two dwords */
+    TARGET_MSIX,  /* BARs that hold their function's MSI-X table */
 };
 
 struct bar_target {
@@ -32,6 +33,23 @@ const struct shadow *relocation_record(void);
 void relocation_put_back(unsigned fn);
 void relocation_describe(enum target_filter f, unsigned i, const char *id, char *buf, size_t size);
 void relocation_run(enum target_filter f, unsigned i, struct check_result *r, step_builder build);
+/* the same with a probe of the check's choosing (prepared at home by the
+ * chooser, which returns NULL or the SKIP reason) instead of the BAR's own */
+typedef const char *(*probe_chooser)(const struct bar_target *t, struct probe *p);
+void relocation_run_probe(enum target_filter f, unsigned i, struct check_result *r,
+                          step_builder build, probe_chooser choose);
+
+/* checks over two or more BARs: another target (not of t's function) with a
+ * usable probe for which fits() holds, or NULL; then added to the engine */
+struct bar_target *relocation_find_partner(const struct bar_target *t,
+                                           bool (*fits)(const struct bar_target *t,
+                                                        const struct bar_target *c));
+unsigned relocation_add_partner(struct engine *e, struct bar_target *p);
+/* one test point over every target with a probe (engine targets 0..n-1 in
+ * relocation order); the builder appends steps for all of them */
+typedef bool (*group_builder)(struct engine *e, struct check_result *r);
+void relocation_run_group(struct check_result *r, group_builder build);
+#define SLOT_OWNER 0xfffffffeu /* the address map's tag for a check's test slots */
 
 /* a free, naturally aligned slot, reserved until the check ends; false: none */
 bool slot_take(uint64_t size, const struct addrmap_constraint *c, uint64_t *addr);
@@ -55,6 +73,8 @@ bool take_move_slot(const struct bar_target *t, enum slot_side side, struct chec
 
 /* steps for a whole move of engine target 0 to addr: low then high, or high then low */
 void steps_write_bar(struct engine *e, uint64_t addr, bool is64, bool high_first);
+/* the same for engine target k */
+void steps_write_bar_of(struct engine *e, unsigned k, uint64_t addr, bool is64, bool high_first);
 
 #define BAR_CHECK(name, id_text, level_value, filter, builder)                                  \
     static unsigned name##_count(void) { return relocation_count(filter); }                     \

@@ -74,30 +74,43 @@ static uint64_t lanes(unsigned width)
 
 /* [base, base + size) of BAR bar of h while it decodes: MEM on, a memory
  * BAR, not at 0 (QEMU leaves a BAR at 0 unmapped); the size from the BAR's
- * write mask, both dwords of a 64-bit BAR */
-static bool bar_decodes(int h, unsigned bar, uint64_t *base, uint64_t *size)
+ * write mask, both dwords of a 64-bit BAR; *stale: a second base (or 0) */
+static bool bar_decodes(int h, unsigned bar, uint64_t *base, uint64_t *size, uint64_t *stale)
 {
     uint16_t at = (uint16_t)(PCI_BAR0 + 4 * bar);
     uint32_t lo = fake_pci_peek(h, at, 4);
-    if (!(fake_pci_peek(h, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY) || (lo & 1))
+    bool mem = fake_pci_peek(h, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY;
+    if (!(mem || fake_faults.mse_ignored) || (lo & 1))
         return false;
-    uint64_t mask = 0xffffffff00000000ull | fake_pci_writable(h, at, 4);
+    uint64_t mask = 0xffffffff00000000ull | fake_pci_writable(h, at, 4), mapped;
     *base = lo & ~0xfull;
     if ((lo & 0x6) == 0x4 && bar < 5) {
         mask = (uint64_t)fake_pci_writable(h, (uint16_t)(at + 4), 4) << 32 | (uint32_t)mask;
         *base |= (uint64_t)fake_pci_peek(h, (uint16_t)(at + 4), 4) << 32;
     }
     *size = ~(mask & ~0xfull) + 1; /* the flag bits are never writable */
+    if (fake_pci_fault_mapping(h, bar, &mapped, stale))
+        *base = mapped;
+    if (fake_faults.high_dword_ignored)
+        *base &= 0xffffffffull;
     return *base != 0;
+}
+
+static bool inside(uint64_t phys, unsigned width, uint64_t base, uint64_t size)
+{
+    return base && phys >= base && phys - base <= size - width;
 }
 
 /* the first declared BAR that decodes [phys, phys + width), and the offset in it */
 static const struct mmio_bar *decode(uint64_t phys, unsigned width, uint64_t *offset)
 {
     for (unsigned i = 0; i < mmio_bar_count; i++) {
-        uint64_t base, size;
-        if (bar_decodes(mmio_bars[i].h, mmio_bars[i].bar, &base, &size) && phys >= base &&
-            phys - base <= size - width) {
+        uint64_t base, size, stale;
+        if (!bar_decodes(mmio_bars[i].h, mmio_bars[i].bar, &base, &size, &stale))
+            continue;
+        if (!inside(phys, width, base, size) && stale != base && inside(phys, width, stale, size))
+            base = stale;
+        if (inside(phys, width, base, size)) {
             *offset = phys - base;
             return &mmio_bars[i];
         }

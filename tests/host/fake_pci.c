@@ -20,7 +20,11 @@ struct fake_fn {
     uint8_t last_cap;             /* list tail for fake_pci_add_cap */
     uint8_t sized, sticks_all_ones, drops_restore; /* bit per BAR register */
     bool aliases_functions;
+    uint8_t latched;            /* low-dword-ignored: bit per BAR with mapped[] valid */
+    uint64_t mapped[6], stale[6]; /* by a BAR's low register (see fake_faults) */
 };
+
+struct fake_faults fake_faults;
 
 static struct fake_fn fns[FAKE_PCI_MAX_FUNCTIONS];
 static unsigned fn_count;
@@ -68,6 +72,40 @@ static int bar_register(const struct fake_fn *fn, uint16_t offset)
     return (offset - PCI_BAR0) / 4;
 }
 
+static bool is_mem64(const struct fake_fn *fn, int reg)
+{
+    return reg < 5 && (fn->cfg[PCI_BAR0 + 4 * reg] & 0x7) == 0x4;
+}
+
+/* the low register of the BAR that register reg belongs to */
+static int bar_owner(const struct fake_fn *fn, int reg)
+{
+    for (int r = 0; r < reg; r += is_mem64(fn, r) ? 2 : 1)
+        if (is_mem64(fn, r) && r + 1 == reg)
+            return r;
+    return reg;
+}
+
+static uint64_t bar_addr(const struct fake_fn *fn, int low)
+{
+    uint64_t hi = is_mem64(fn, low) ? get(fn->cfg, (uint16_t)(PCI_BAR0 + 4 * low + 4), 4) : 0;
+    return hi << 32 | (get(fn->cfg, (uint16_t)(PCI_BAR0 + 4 * low), 4) & ~0xfu);
+}
+
+/* what the faults remember of a BAR write that moved low's BAR from before */
+static void note_move(struct fake_fn *fn, int low, int reg, uint64_t before)
+{
+    if (fake_faults.stale_alias && before && before != bar_addr(fn, low) && !fn->stale[low])
+        fn->stale[low] = before;
+    if (!fake_faults.low_dword_ignored || !is_mem64(fn, low))
+        return;
+    if (!(fn->latched & (1u << low)))
+        fn->mapped[low] = before;
+    if (reg != low) /* the high dword: mapped with the low register as it stands */
+        fn->mapped[low] = bar_addr(fn, low);
+    fn->latched |= (uint8_t)(1u << low);
+}
+
 static uint32_t read_fn(const struct fake_fn *fn, uint16_t offset, unsigned width)
 {
     uint32_t v = get(fn->cfg, offset, width);
@@ -108,11 +146,15 @@ static void write_fn(struct fake_fn *fn, uint16_t offset, unsigned width, uint32
             return;
         if (sizing)
             fn->sized |= (uint8_t)(1u << bar);
+        if (fake_faults.drop_while_decoding && (fn->cfg[PCI_COMMAND] & PCI_COMMAND_MEMORY))
+            return;
     }
+    uint64_t before = bar >= 0 ? bar_addr(fn, bar_owner(fn, bar)) : 0;
     for (unsigned i = 0; i < width; i++)
         merge_byte(fn, (uint16_t)(offset + i), (uint8_t)(value >> (8 * i)));
+    if (bar >= 0)
+        note_move(fn, bar_owner(fn, bar), bar, before);
 }
-
 
 static bool access_ok(enum hw_cfg_mechanism m, uint16_t offset, unsigned width)
 {
@@ -153,6 +195,7 @@ void fake_pci_reset(void)
     memset(fns, 0, sizeof fns[0] * fn_count);
     fn_count = 0;
     memset(&stats, 0, sizeof stats);
+    memset(&fake_faults, 0, sizeof fake_faults);
     fake_hw_reset();
 }
 
@@ -272,6 +315,13 @@ void fake_pci_bar_sticks_all_ones(int h, unsigned bar)
 void fake_pci_bar_drops_restore(int h, unsigned bar)
 {
     fns[h].drops_restore |= (uint8_t)(1u << bar);
+}
+
+bool fake_pci_fault_mapping(int h, unsigned bar, uint64_t *mapped, uint64_t *stale)
+{
+    *mapped = fns[h].mapped[bar];
+    *stale = fns[h].stale[bar];
+    return (fns[h].latched >> bar) & 1;
 }
 
 const struct fake_pci_stats *fake_pci_stats(void)

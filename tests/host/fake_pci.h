@@ -73,6 +73,21 @@ void fake_pci_set_command(int h, uint16_t command);
 void fake_pci_bar_sticks_all_ones(int h, unsigned bar);
 void fake_pci_bar_drops_restore(int h, unsigned bar);
 
+/* Hypervisor faults (one BUGS.md class each) for the relocation engine's
+ * tests: set a flag after setting up; fake_pci_reset turns every one off. */
+struct fake_faults {
+    bool mse_ignored;         /* mse-clear-keeps-mapping: decode ignores MSE */
+    bool high_dword_ignored;  /* high-dword-ignored: a 64-bit BAR decodes at its low dword only */
+    bool drop_while_decoding; /* write-dropped-while-decoding: BAR writes ignored while MSE=1 */
+    bool stale_alias;         /* stale-alias-after-move: after a move the old address still decodes */
+    bool low_dword_ignored;   /* low-dword-ignored: the mapping changes only when the high dword is written */
+};
+extern struct fake_faults fake_faults;
+/* for the MMIO model: *mapped is where a low-dword-ignored BAR bar (its low
+ * register) of h stays mapped (true) or its registers say it all (false);
+ * *stale the first address a move left behind under stale_alias, or 0 */
+bool fake_pci_fault_mapping(int h, unsigned bar, uint64_t *mapped, uint64_t *stale);
+
 const struct fake_pci_stats *fake_pci_stats(void);
 /* all-ones was written to BAR register bar of h */
 bool fake_pci_sized(int h, unsigned bar);
