@@ -102,8 +102,8 @@ static bool build_rebalance(struct engine *e, struct check_result *r)
                                    .size = shadow_bar_size(e->shadow, e->targets[k].fn, e->targets[k].bar_num),
                                    .is64 = shadow_bar_is64(e->shadow, e->targets[k].fn, e->targets[k].bar_num)};
             uint64_t to;
-            if (!take_move_slot(&t, SLOT_PREFER_HIGH, r, &to))
-                continue; /* this one stays; the skip reason is not the verdict */
+            if (!take_move_slot(&t, SLOT_PREFER_HIGH, NULL, &to))
+                continue; /* no room for this one: it stays, the others still move */
             if (!move_group(e, k, to))
                 goto enough;
             moved++;

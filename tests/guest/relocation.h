@@ -67,7 +67,8 @@ enum slot_side {
     SLOT_HIGH,        /* above 4 GiB (64-bit BARs) */
     SLOT_LOW,         /* below 4 GiB */
 };
-/* a slot for t's move (transients free for 64-bit BARs); check_skip and false when none */
+/* a slot for t's move (transients free for 64-bit BARs); check_skip (unless r is
+ * NULL) and false when none */
 bool take_move_slot(const struct bar_target *t, enum slot_side side, struct check_result *r,
                     uint64_t *addr);
 

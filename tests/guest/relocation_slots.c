@@ -93,11 +93,12 @@ bool take_move_slot(const struct bar_target *t, enum slot_side side, struct chec
     if (side == SLOT_PREFER_HIGH && above_4g && !target_space(t, true, &c, &why))
         above_4g = false;
     if (!target_space(t, above_4g, &c, &why)) {
-        check_skip(r, "no slot %s 4 GiB: %s", above_4g ? "above" : "below", why);
+        if (r)
+            check_skip(r, "no slot %s 4 GiB: %s", above_4g ? "above" : "below", why);
         return false;
     }
     bool ok = t->is64 ? slot_take_move(t->home, t->size, &c, addr) : slot_take(t->size, &c, addr);
-    if (!ok)
+    if (!ok && r)
         check_skip(r, "no free slot %s 4 GiB for a 0x%llx-byte BAR%s", above_4g ? "above" : "below",
                    (unsigned long long)t->size, t->is64 ? " with free transient addresses" : "");
     return ok;
