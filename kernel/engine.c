@@ -82,3 +82,18 @@ void engine_look(struct engine *e, const char *name)
 {
     add_step(e, STEP_LOOK, 0, 0, 0, 0, name);
 }
+
+void engine_fill(struct engine *e, unsigned target, uint32_t seed)
+{
+    add_step(e, STEP_FILL, target, 0, 0, seed, "write pattern");
+}
+
+void engine_verify(struct engine *e, unsigned target, const char *name)
+{
+    add_step(e, STEP_VERIFY, target, 0, 0, 0, name);
+}
+
+void engine_scribble(struct engine *e, unsigned target, bool at_home, const char *name)
+{
+    add_step(e, STEP_SCRIBBLE, target, 0, 0, at_home, name);
+}

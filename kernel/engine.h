@@ -25,6 +25,10 @@ enum step_kind {
     STEP_MSE,       /* COMMAND as recorded with MSE set (value 1) or cleared (0), at width */
     STEP_CONFIG,    /* write a config register: offset, width, value */
     STEP_LOOK,      /* no write: look again (e.g. after a pause with decode off) */
+    STEP_FILL,      /* RAM-backed BAR: write the pattern (seed: value) where it answers */
+    STEP_VERIFY,    /* RAM-backed BAR: the pattern must read back where it answers */
+    STEP_SCRIBBLE,  /* write junk at the BAR's old or new address while it must not
+                       answer there (value: 0 = recorded address, 1 = its home) */
 };
 
 struct step {
@@ -41,6 +45,7 @@ struct target {
     unsigned bar_num;
     struct probe probe;
     uint64_t home;       /* where firmware put it: restored at the end */
+    uint32_t pattern_seed; /* of the contents pattern last written (STEP_FILL) */
 };
 
 struct engine {
@@ -70,6 +75,12 @@ void engine_config(struct engine *e, unsigned target, uint16_t offset, unsigned 
 /* the steps that put target t back where firmware left it (decode off, low, high, decode as found) */
 void engine_restore_steps(struct engine *e, unsigned t);
 void engine_look(struct engine *e, const char *name);
+/* contents of a RAM-backed BAR (DESIGN contents check): a pattern of
+ * ENGINE_PATTERN_WORDS words spread over the BAR (clear of the probe word) */
+#define ENGINE_PATTERN_WORDS 8
+void engine_fill(struct engine *e, unsigned target, uint32_t seed);
+void engine_verify(struct engine *e, unsigned target, const char *name);
+void engine_scribble(struct engine *e, unsigned target, bool at_home, const char *name);
 /* applies every step, checking after each; true when all matched the oracle */
 bool engine_run(struct engine *e, struct check_result *r);
 

@@ -4,6 +4,7 @@
 
 #include "../drivers/hw.h"
 #include "engine.h"
+#include "engine_internal.h"
 #include "format.h"
 
 struct run {
@@ -168,6 +169,8 @@ static bool apply(struct run *x, const struct step *s)
 {
     if (s->kind == STEP_LOOK)
         return true;
+    if (s->kind == STEP_FILL || s->kind == STEP_VERIFY || s->kind == STEP_SCRIBBLE)
+        return engine_contents_step(x->e, s, x->r, x->step);
     uint32_t value = s->kind == STEP_MSE ? command_value(x, s) : s->value;
     if (s->kind == STEP_MSE && s->width == 4)
         value &= 0xffff;

@@ -55,6 +55,7 @@ static bool selected(enum target_filter f, const struct bar_target *t)
     switch (f) {
     case TARGET_MEM64: return t->is64;
     case TARGET_MSIX: return holds_msix_table(t);
+    case TARGET_RAM: return t->probe.type && !strcmp(t->probe.type->name, "ivshmem-ram");
     default: return true;
     }
 }

@@ -12,6 +12,7 @@ enum target_filter {
     TARGET_ANY,   /* every memory BAR */
     TARGET_MEM64, /* 64-bit BARs only: the moves that need two dwords */
     TARGET_MSIX,  /* BARs that hold their function's MSI-X table */
+    TARGET_RAM,   /* RAM-backed BARs (ivshmem): their contents must move with them */
 };
 
 struct bar_target {

@@ -82,8 +82,21 @@ bool target_space(const struct bar_target *t, bool above_4g, struct addrmap_cons
     return true;
 }
 
+static bool take_on_side(const struct bar_target *t, enum slot_side side, struct check_result *r,
+                         uint64_t *addr);
+
+/* PREFER_HIGH falls back to below 4 GiB when nothing is free above (a 1 GiB
+ * BAR rarely finds a slot whose low dword and transients are free too) */
 bool take_move_slot(const struct bar_target *t, enum slot_side side, struct check_result *r,
                     uint64_t *addr)
+{
+    if (side == SLOT_PREFER_HIGH && t->is64 && take_on_side(t, side, NULL, addr))
+        return true;
+    return take_on_side(t, side == SLOT_PREFER_HIGH ? SLOT_LOW : side, r, addr);
+}
+
+static bool take_on_side(const struct bar_target *t, enum slot_side side, struct check_result *r,
+                         uint64_t *addr)
 {
     struct addrmap_constraint c;
     const char *why = "";

@@ -15,10 +15,8 @@ enum { ROOT_PORT, NESTED_BRIDGE, BEHIND, ON_ROOT }; /* function indexes in the f
 
 static void add_function(unsigned i, uint8_t bus, uint8_t dev, int upstream, uint8_t bar_count)
 {
-    topo.functions[i] = (struct pci_function){.bdf = {0, bus, dev, 0},
-                                              .command = MEM_OK,
-                                              .bar_count = bar_count,
-                                              .upstream = upstream};
+    topo.functions[i] = (struct pci_function){
+        .bdf = {0, bus, dev, 0}, .command = MEM_OK, .bar_count = bar_count, .upstream = upstream};
     topo.count = topo.count > i + 1 ? topo.count : i + 1;
 }
 
@@ -66,11 +64,6 @@ static void command16(unsigned fn, uint16_t value)
     EXPECT(shadow_write(&sh, fn, PCI_COMMAND, 2, value));
 }
 
-static enum oracle_answer answer(unsigned fn, unsigned bar, uint64_t *addr)
-{
-    return oracle_answer(&sh, fn, bar, addr);
-}
-
 static const char *explain(unsigned fn, unsigned bar)
 {
     oracle_explain(&sh, fn, bar, why, sizeof why);
@@ -81,7 +74,7 @@ static const char *explain(unsigned fn, unsigned bar)
 static void expect_at(unsigned fn, unsigned bar, uint64_t want)
 {
     uint64_t addr = 0;
-    EXPECT_EQ(answer(fn, bar, &addr), ORACLE_AT);
+    EXPECT_EQ(oracle_answer(&sh, fn, bar, &addr), ORACLE_AT);
     EXPECT_EQ(addr, want);
     EXPECT(oracle_accepts(&sh, fn, bar, want, true));
     EXPECT(!oracle_accepts(&sh, fn, bar, want, false));
@@ -90,7 +83,7 @@ static void expect_at(unsigned fn, unsigned bar, uint64_t want)
 static void expect_nowhere(unsigned fn, unsigned bar)
 {
     uint64_t addr;
-    EXPECT_EQ(answer(fn, bar, &addr), ORACLE_NOWHERE);
+    EXPECT_EQ(oracle_answer(&sh, fn, bar, &addr), ORACLE_NOWHERE);
     EXPECT(!oracle_where(&sh, fn, bar, &addr));
     EXPECT(!oracle_accepts(&sh, fn, bar, addr, true));
 }
@@ -223,7 +216,7 @@ TEST(oracle_sizing_answers_at_the_sizing_address_or_nowhere_never_at_the_old)
     uint64_t addr;
     write32(ON_ROOT, 0x10, 0xffffffff);
     write32(ON_ROOT, 0x14, 0xffffffff);
-    EXPECT_EQ(answer(ON_ROOT, 0, &addr), ORACLE_AT_OR_NOWHERE);
+    EXPECT_EQ(oracle_answer(&sh, ON_ROOT, 0, &addr), ORACLE_AT_OR_NOWHERE);
     EXPECT_EQ(addr, 0xffffffffffffc000);
     EXPECT(!oracle_where(&sh, ON_ROOT, 0, &addr)); /* never required there */
     EXPECT(oracle_accepts(&sh, ON_ROOT, 0, 0xffffffffffffc000, true));
@@ -238,7 +231,7 @@ TEST(oracle_linux_style_low_dword_sizing_counts_as_sizing)
     fabric();
     uint64_t addr;
     write32(ON_ROOT, 0x10, 0xffffffff); /* high dword still 0 */
-    EXPECT_EQ(answer(ON_ROOT, 0, &addr), ORACLE_AT_OR_NOWHERE);
+    EXPECT_EQ(oracle_answer(&sh, ON_ROOT, 0, &addr), ORACLE_AT_OR_NOWHERE);
     EXPECT_EQ(addr, 0xffffc000);
     EXPECT(!oracle_accepts(&sh, ON_ROOT, 0, 0xfeb00000, true));
 }
