@@ -34,11 +34,16 @@ static void add_acpi(struct builder *b, const struct acpi_info *a)
         add(b, a->windows[i].base, a->windows[i].end, ADDRMAP_WINDOW, 0);
 }
 
-/* without an MADT the architectural defaults still stand: never place a BAR there */
-static void add_default_apics(struct builder *b)
+/* without an MADT the architectural defaults still stand: never place a BAR
+ * there; and the top 16 MiB below 4 GiB hold the firmware flash (SeaBIOS at
+ * 0xfffc0000, OVMF from 0xffc00000), which no memory map describes. Keeping
+ * it used also keeps every slot's low dword below all-ones, which a device
+ * would take for a sizing value. */
+static void add_architectural(struct builder *b)
 {
     add(b, 0xFEE00000, 0xFEE00000 + LAPIC_SIZE - 1, ADDRMAP_LAPIC, 0);
     add(b, 0xFEC00000, 0xFEC00000 + IOAPIC_SIZE - 1, ADDRMAP_IOAPIC, 0);
+    add(b, 0xFF000000, 0xFFFFFFFF, ADDRMAP_FIRMWARE, 0);
 }
 
 static void add_function(struct builder *b, unsigned index, const struct pci_function *f)
@@ -66,7 +71,7 @@ bool machine_map_build(struct addrmap *map, unsigned phys_bits, const struct boo
     addrmap_init(map, phys_bits);
     if (!addrmap_add_memory_map(map, boot->ranges, boot->range_count))
         b.ok = false;
-    add_default_apics(&b);
+    add_architectural(&b);
     if (acpi_found)
         add_acpi(&b, acpi);
     for (unsigned i = 0; i < pci->count; i++)
