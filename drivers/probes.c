@@ -1,5 +1,7 @@
 /* The probe registry (which probe fits which BAR), the wrappers the engine
- * calls, the callbacks every SCRATCH type shares, and the NONE types. */
+ * calls, the callbacks every SCRATCH type shares, and the NONE types. A BAR
+ * that no registry line fits falls back to its function's MSI-X table when
+ * it holds it (drivers/probe_msix.c). */
 #include "probes.h"
 
 #include <string.h>
@@ -66,6 +68,22 @@ static void start_record(const struct pci_function *f, unsigned bar_num, struct 
     p->bar_size = probe_bar_is_memory(f, bar_num) ? f->bars[bar_num].size : 0;
 }
 
+/* type's match for *p; on a refusal *reason becomes the type's reason, or
+ * otherwise when it gave none */
+static bool try_type(const struct probe_type *type, const struct pci_function *f,
+                     unsigned bar_num, struct probe *p, const char **reason, const char *otherwise)
+{
+    struct probe candidate = *p;
+    candidate.type = type;
+    bool matched = type->match(f, bar_num, &candidate);
+    if (matched && (type->strength == PROBE_NONE || register_fits(&candidate))) {
+        *p = candidate;
+        return true;
+    }
+    *reason = candidate.reason ? candidate.reason : otherwise;
+    return false;
+}
+
 bool probe_find(const struct pci_function *f, unsigned bar_num, struct probe *p)
 {
     start_record(f, bar_num, p);
@@ -74,18 +92,25 @@ bool probe_find(const struct pci_function *f, unsigned bar_num, struct probe *p)
         return false;
     }
     const char *reason = "no probe for this device";
-    for (unsigned i = 0; i < sizeof registry / sizeof registry[0]; i++) {
-        if (!entry_fits(&registry[i], f))
-            continue;
-        struct probe candidate = *p;
-        candidate.type = registry[i].type;
-        bool matched = candidate.type->match(f, bar_num, &candidate);
-        if (matched && (candidate.type->strength == PROBE_NONE || register_fits(&candidate))) {
-            *p = candidate;
+    for (unsigned i = 0; i < sizeof registry / sizeof registry[0]; i++)
+        if (entry_fits(&registry[i], f) &&
+            try_type(registry[i].type, f, bar_num, p, &reason, "no probe for this BAR"))
             return p->type->strength != PROBE_NONE;
-        }
-        reason = candidate.reason ? candidate.reason : "no probe for this BAR";
-    }
+    /* no device-specific probe: the MSI-X table, when this BAR holds it (a
+     * BAR without one keeps the registry's reason) */
+    if (try_type(&probe_msix_table, f, bar_num, p, &reason, reason))
+        return true;
+    p->reason = reason;
+    return false;
+}
+
+bool probe_find_msix(const struct pci_function *f, unsigned bar_num, struct probe *p)
+{
+    const char *reason = "not a usable memory BAR";
+    start_record(f, bar_num, p);
+    if (p->bar_size && try_type(&probe_msix_table, f, bar_num, p, &reason,
+                                "no MSI-X table in this BAR"))
+        return true;
     p->reason = reason;
     return false;
 }

@@ -87,6 +87,14 @@ struct probe {
  * fills *p (type, bdf, bar, size, offset, width, keep) and returns true; a
  * BAR with no known probe gets a NONE type, p->reason, and false */
 bool probe_find(const struct pci_function *f, unsigned bar_num, struct probe *p);
+/* the MSI-X table probe ("msix-table") for BAR bar_num of f, whatever
+ * device probe the BAR also has: probe_find gives it only to a BAR that holds
+ * its function's MSI-X table and has no device-specific probe (e1000e BAR3,
+ * virtio-pci BAR1, a root port's BAR0), and a check about the table itself
+ * (msix-follows) asks for it here, e.g. for NVMe BAR0 (AQA at 0x24, table at
+ * 0x2000). False with p->reason when the BAR holds no table, the table does
+ * not fit in it, or MSI-X is enabled (its entries are then live). */
+bool probe_find_msix(const struct pci_function *f, unsigned bar_num, struct probe *p);
 
 /* NULL when the probe is usable (SCRATCH, or SIGNATURE after a refused
  * SCRATCH: p->type changed and p->reason says why); else the reason, and
@@ -113,7 +121,7 @@ const char *probe_strength_name(enum probe_strength s);
 
 extern const struct probe_type probe_none, probe_empty_region;
 extern const struct probe_type probe_ivshmem_ram, probe_nvme_aqa, probe_nvme_signature;
-extern const struct probe_type probe_virtio_dfselect, probe_edu_liveness;
+extern const struct probe_type probe_virtio_dfselect, probe_edu_liveness, probe_msix_table;
 
 /* all-ones in width bytes */
 uint64_t probe_width_mask(unsigned width);

@@ -20,6 +20,8 @@ void engine_watch(struct engine *e, uint64_t addr)
             return;
     if (e->address_count < ENGINE_MAX_ADDRESSES)
         e->addresses[e->address_count++] = addr;
+    else
+        e->overflow = true;
 }
 
 unsigned engine_add_target(struct engine *e, unsigned fn, unsigned bar_num, const struct probe *p)
@@ -29,6 +31,7 @@ unsigned engine_add_target(struct engine *e, unsigned fn, unsigned bar_num, cons
     t->bar_num = bar_num;
     t->probe = *p;
     t->home = shadow_bar_addr(e->shadow, fn, bar_num);
+    e->planned[e->target_count] = t->home;
     engine_watch(e, t->home);
     return e->target_count++;
 }
@@ -37,7 +40,9 @@ static void add_step(struct engine *e, enum step_kind kind, unsigned target, uin
                      unsigned width, uint32_t value, const char *name)
 {
     if (e->step_count < ENGINE_MAX_STEPS)
-        e->steps[e->step_count++] = (struct step){kind, name, target, offset, (uint8_t)width, value};
+        e->steps[e->step_count++] = (struct step){kind, name, target, -1, offset, (uint8_t)width, value};
+    else
+        e->overflow = true;
 }
 
 void engine_config(struct engine *e, unsigned target, uint16_t offset, unsigned width, uint32_t value,
@@ -68,10 +73,31 @@ void engine_bar_high(struct engine *e, unsigned target, uint32_t value, const ch
     engine_config(e, target, pci_bar_offset(e->targets[target].bar_num + 1), 4, value, name);
 }
 
+void engine_bridge_mse(struct engine *e, unsigned fn, bool on, const char *name)
+{
+    add_step(e, STEP_MSE, 0, PCI_COMMAND, 2, on, name);
+    e->steps[e->step_count - 1].fn = (int)fn;
+}
+
+void engine_bridge_config(struct engine *e, unsigned fn, uint16_t offset, unsigned width,
+                          uint32_t value, const char *name)
+{
+    add_step(e, STEP_CONFIG, 0, offset, width, value, name);
+    e->steps[e->step_count - 1].fn = (int)fn;
+}
+
+uint64_t engine_plan_move(struct engine *e, unsigned k, uint64_t to)
+{
+    uint64_t from = e->planned[k];
+    e->planned[k] = to;
+    return from;
+}
+
 void engine_restore_steps(struct engine *e, unsigned t)
 {
     struct target *tg = &e->targets[t];
     engine_mse(e, t, false, 2, "restore: MSE off");
+    engine_plan_move(e, t, tg->home);
     engine_bar_low(e, t, (uint32_t)tg->home, "restore: write low");
     if (shadow_bar_is64(e->shadow, tg->fn, tg->bar_num))
         engine_bar_high(e, t, (uint32_t)(tg->home >> 32), "restore: write high");

@@ -35,6 +35,7 @@ struct step {
     enum step_kind kind;
     const char *name; /* "MSE off", "write low", ... for diagnostics */
     unsigned target;  /* index into the engine's targets (whose function is written) */
+    int fn;           /* or, when >= 0, this function (a bridge above the target) */
     uint16_t offset;
     uint8_t width;
     uint32_t value;
@@ -60,6 +61,8 @@ struct engine {
     void *random_ctx;
     void (*log)(const char *text); /* verbose step log (verbose option), may be NULL */
     uint64_t latency_ns[ENGINE_MAX_STEPS]; /* per step, filled by engine_run */
+    uint64_t planned[ENGINE_MAX_TARGETS];  /* where the steps built so far leave each target */
+    bool overflow; /* a builder asked for more than the bounds: the run fails, never truncates */
 };
 
 void engine_init(struct engine *e, struct shadow *s, uint64_t (*random)(void *), void *ctx);
@@ -72,7 +75,13 @@ void engine_bar_low(struct engine *e, unsigned target, uint32_t value, const cha
 void engine_bar_high(struct engine *e, unsigned target, uint32_t value, const char *name);
 void engine_config(struct engine *e, unsigned target, uint16_t offset, unsigned width, uint32_t value,
                    const char *name);
-/* the steps that put target t back where firmware left it (decode off, low, high, decode as found) */
+/* writes to a bridge above the targets: its COMMAND's MSE, or a window register */
+void engine_bridge_mse(struct engine *e, unsigned fn, bool on, const char *name);
+void engine_bridge_config(struct engine *e, unsigned fn, uint16_t offset, unsigned width,
+                          uint32_t value, const char *name);
+/* records that target k's steps now take it to `to`; returns where they took it before */
+uint64_t engine_plan_move(struct engine *e, unsigned k, uint64_t to);
+/* the steps that put target t back where firmware left it (decode off, low, high, decode on) */
 void engine_restore_steps(struct engine *e, unsigned t);
 void engine_look(struct engine *e, const char *name);
 /* contents of a RAM-backed BAR (DESIGN contents check): a pattern of

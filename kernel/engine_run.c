@@ -42,7 +42,7 @@ static void diag_target(const struct run *x, const struct target *t)
                shadow_command(x->e->shadow, t->fn));
 }
 
-/* every watched address where t is seen, as "0x..., 0x..." */
+/* every watched address where t is seen, as "at 0x..., 0x..." or "nowhere" */
 static void where_seen(const struct run *x, const struct target *t, char *buf, size_t size,
                        char *reads, size_t reads_size)
 {
@@ -52,10 +52,10 @@ static void where_seen(const struct run *x, const struct target *t, char *buf, s
         uint64_t seen = 0, a = x->e->addresses[i];
         bool found = probe_look(&t->probe, a, &seen);
         if (found && used < size)
-            used += (size_t)format(buf + used, size - used, "%s0x%016llx", used ? ", " : "",
+            used += (size_t)format(buf + used, size - used, "%s0x%016llx", used ? ", " : "at ",
                                    (unsigned long long)a);
         if (rused < reads_size)
-            rused += (size_t)format(reads + rused, reads_size - rused, "%s0x%llx: 0x%llx",
+            rused += (size_t)format(reads + rused, reads_size - rused, "%s0x%016llx: 0x%llx",
                                     rused ? ", " : "", (unsigned long long)a,
                                     (unsigned long long)seen);
     }
@@ -63,11 +63,21 @@ static void where_seen(const struct run *x, const struct target *t, char *buf, s
         format(buf, size, "nowhere");
 }
 
+/* where the oracle, from the guest's record, says t must answer */
+static void diag_expected(const struct run *x, const struct target *t, const char *explain)
+{
+    uint64_t at = 0;
+    enum oracle_answer want = oracle_answer(x->e->shadow, t->fn, t->bar_num, &at);
+    if (want == ORACLE_NOWHERE)
+        check_diag(x->r, "expected", "answers nowhere (%s)", explain);
+    else
+        check_diag(x->r, "expected", "answers at 0x%016llx %s", (unsigned long long)at,
+                   want == ORACLE_AT ? "only" : "or nowhere (sizing)");
+}
+
 static void report_mismatch(struct run *x, const struct target *t, uint64_t addr, bool seen)
 {
     char explain[160], where[256], reads[512];
-    uint64_t at = 0;
-    enum oracle_answer want = oracle_answer(x->e->shadow, t->fn, t->bar_num, &at);
     oracle_explain(x->e->shadow, t->fn, t->bar_num, explain, sizeof explain);
     where_seen(x, t, where, sizeof where, reads, sizeof reads);
     if (seen)
@@ -78,12 +88,8 @@ static void report_mismatch(struct run *x, const struct target *t, uint64_t addr
                    step_name(x), explain);
     diag_step(x);
     diag_target(x, t);
-    if (want == ORACLE_NOWHERE)
-        check_diag(x->r, "expected", "answers nowhere (%s)", explain);
-    else
-        check_diag(x->r, "expected", "answers at 0x%016llx %s", (unsigned long long)at,
-                   want == ORACLE_AT ? "only" : "or nowhere (sizing)");
-    check_diag(x->r, "observed", "answers at %s", where);
+    diag_expected(x, t, explain);
+    check_diag(x->r, "observed", "answers %s", where);
     check_diag(x->r, "read", "{%s}", reads);
 }
 
@@ -126,9 +132,20 @@ static void replant(struct run *x)
     }
 }
 
+/* the function a step writes: the target's, or a bridge named by the step */
+static unsigned step_fn(const struct run *x, const struct step *s)
+{
+    return s->fn >= 0 ? (unsigned)s->fn : x->e->targets[s->target].fn;
+}
+
+static struct pci_bdf step_bdf(const struct run *x, const struct step *s)
+{
+    return x->e->shadow->functions[step_fn(x, s)].bdf;
+}
+
 static uint32_t command_value(const struct run *x, const struct step *s)
 {
-    unsigned fn = x->e->targets[s->target].fn;
+    unsigned fn = step_fn(x, s);
     uint16_t cmd = shadow_command(x->e->shadow, fn);
     return s->value ? (cmd | PCI_COMMAND_MEMORY) : (cmd & ~PCI_COMMAND_MEMORY);
 }
@@ -136,11 +153,10 @@ static uint32_t command_value(const struct run *x, const struct step *s)
 /* a dword COMMAND write also writes STATUS: zero, so no write-1-to-clear bit is hit */
 static void write_config(struct run *x, const struct step *s, uint32_t value)
 {
-    const struct target *t = &x->e->targets[s->target];
     uint64_t t0 = hw_time_ns();
-    hw_cfg_write(HW_CFG_DEFAULT, t->probe.bdf, s->offset, s->width, value);
+    hw_cfg_write(HW_CFG_DEFAULT, step_bdf(x, s), s->offset, s->width, value);
     x->e->latency_ns[x->step - 1] = hw_time_ns() - t0;
-    shadow_write(x->e->shadow, t->fn, s->offset, s->width, value);
+    shadow_write(x->e->shadow, step_fn(x, s), s->offset, s->width, value);
 }
 
 /* writes must stick: the register reads back what the guest's record says */
@@ -148,19 +164,21 @@ static bool verify_readback(struct run *x, const struct step *s)
 {
     const struct target *t = &x->e->targets[s->target];
     uint32_t want, got = 0;
-    if (!shadow_expected_read(x->e->shadow, t->fn, s->offset, s->width, &want))
+    if (!shadow_expected_read(x->e->shadow, step_fn(x, s), s->offset, s->width, &want))
         return true;
-    hw_cfg_read(HW_CFG_DEFAULT, t->probe.bdf, s->offset, s->width, &got);
+    hw_cfg_read(HW_CFG_DEFAULT, step_bdf(x, s), s->offset, s->width, &got);
     if (got == want)
         return true;
-    char where[256], reads[512];
+    char explain[160], where[256], reads[512];
+    oracle_explain(x->e->shadow, t->fn, t->bar_num, explain, sizeof explain);
     where_seen(x, t, where, sizeof where, reads, sizeof reads);
     check_fail(x->r, "%s: register 0x%02x reads back 0x%x, the guest wrote it to hold 0x%x",
                s->offset == PCI_COMMAND ? "readback differs" : "BAR write dropped", s->offset, got,
                want);
     diag_step(x);
     diag_target(x, t);
-    check_diag(x->r, "observed", "answers at %s", where);
+    diag_expected(x, t, explain);
+    check_diag(x->r, "observed", "answers %s", where);
     check_diag(x->r, "read", "{%s}", reads);
     return false;
 }
@@ -197,6 +215,10 @@ static void log_step(const struct run *x)
 bool engine_run(struct engine *e, struct check_result *r)
 {
     struct run x = {e, r, 0};
+    if (e->overflow) {
+        check_fail(r, "harness: the check asks for more steps, targets or addresses than the engine holds");
+        return false;
+    }
     if (!compare_all(&x))
         return false;
     for (x.step = 1; x.step <= e->step_count; x.step++) {

@@ -13,6 +13,7 @@ enum target_filter {
     TARGET_MEM64, /* 64-bit BARs only: the moves that need two dwords */
     TARGET_MSIX,  /* BARs that hold their function's MSI-X table */
     TARGET_RAM,   /* RAM-backed BARs (ivshmem): their contents must move with them */
+    TARGET_BEHIND_BRIDGE, /* BARs of functions below a bridge */
 };
 
 struct bar_target {

@@ -26,8 +26,28 @@ bool slot_take_move(uint64_t old, uint64_t size, const struct addrmap_constraint
     return false;
 }
 
+/* Both transient mixes of a 64-bit move (new_lo|old_hi, old_lo|new_hi) are
+ * addresses of interest: a hypervisor that drops or defers one dword leaves
+ * the BAR at one of them. Looked at only when they are free space (looking
+ * is read-only, but another device's register is not ours to read). */
+static void watch_transients(struct engine *e, unsigned k, uint64_t from, uint64_t to)
+{
+    uint64_t size = shadow_bar_size(e->shadow, e->targets[k].fn, e->targets[k].bar_num);
+    uint64_t mixes[2] = {(to & 0xffffffffull) | (from & ~0xffffffffull),
+                         (from & 0xffffffffull) | (to & ~0xffffffffull)};
+    if (!addrmap_transients_free(&platform()->map, from, to, size, NULL))
+        return;
+    for (unsigned m = 0; m < 2; m++)
+        if (mixes[m] != from && mixes[m] != to && mixes[m])
+            engine_watch(e, mixes[m]);
+}
+
 void steps_write_bar_of(struct engine *e, unsigned k, uint64_t addr, bool is64, bool high_first)
 {
+    uint64_t from = engine_plan_move(e, k, addr);
+    engine_watch(e, addr);
+    if (is64)
+        watch_transients(e, k, from, addr);
     if (is64 && high_first)
         engine_bar_high(e, k, (uint32_t)(addr >> 32), "write high");
     engine_bar_low(e, k, (uint32_t)addr, "write low");

@@ -79,8 +79,8 @@ struct fake_faults {
     bool mse_ignored;         /* mse-clear-keeps-mapping: decode ignores MSE */
     bool high_dword_ignored;  /* high-dword-ignored: a 64-bit BAR decodes at its low dword only */
     bool drop_while_decoding; /* write-dropped-while-decoding: BAR writes ignored while MSE=1 */
-    bool stale_alias;         /* stale-alias-after-move: after a move the old address still decodes */
-    bool low_dword_ignored;   /* low-dword-ignored: the mapping changes only when the high dword is written */
+    bool stale_alias;         /* stale-alias-after-move: the address a move left still decodes */
+    bool low_dword_ignored;   /* low-dword-ignored: only a high-dword write moves the mapping */
 };
 extern struct fake_faults fake_faults;
 /* for the MMIO model: *mapped is where a low-dword-ignored BAR bar (its low

@@ -175,10 +175,7 @@ static void describe(bool only64, unsigned i, const char *id, char *buf, size_t 
 #define SEQUENCE(name, id, only64)                                                        \
     static const char name##_id[] = id;                                                   \
     static unsigned name##_count(void) { return only64 ? 1 : 2; }                         \
-    static void name##_describe(unsigned i, char *buf, size_t size)                      \
-    {                                                                                     \
-        describe(only64, i, id, buf, size);                                               \
-    }                                                                                     \
+    static void name##_describe(unsigned i, char *b, size_t n) { describe(only64, i, id, b, n); } \
     static void name##_run(unsigned i, struct check_result *r) { run_point(only64, i, r, name); }
 #define ENTRY(name, level_)                                                               \
     {.id = name##_id, .level = level_, .instances = name##_count, .describe = name##_describe, \
@@ -309,7 +306,8 @@ TEST(engine_wrong_record_is_reported_with_step_and_both_addresses)
                "answers at 0xfe000000-0xfe0fffff only)");
     EXPECT_STR(engine_yaml("step"), "3/6 \"MSE on\"");
     EXPECT_STR(engine_yaml("target"), "00:02.0 BAR0 (probe edu-liveness)");
-    EXPECT_STR(engine_yaml("readback"), "{bar_low: 0xfd000000, bar_high: 0x00000000, command: 0x0002}");
+    EXPECT_STR(engine_yaml("readback"),
+               "{bar_low: 0xfd000000, bar_high: 0x00000000, command: 0x0002}");
     EXPECT_STR(engine_yaml("recorded"), "{address: 0x00000000fe000000, command: 0x0002}");
     EXPECT_STR(engine_yaml("expected"), "answers at 0x00000000fe000000 only");
     EXPECT_STR(engine_yaml("observed"), "answers at 0x00000000fd000000");
