@@ -217,8 +217,12 @@ unsigned relocation_add_partner(struct engine *e, struct bar_target *p)
     return k;
 }
 
+static engine_report_fn after_run; /* set for one run by relocation_run_measured */
+
 static void finish(struct engine *e, bool ran, struct check_result *r)
 {
+    if (ran && after_run)
+        after_run(e);
     for (unsigned k = 0; k < e->target_count; k++) {
         *owners[k] = e->targets[k].probe; /* keeps the nonces planted last, for the sweep */
         if (!ran && strcmp(platform()->options.selftest, "no-restore"))
@@ -251,6 +255,19 @@ static void run_target(struct bar_target *t, struct probe *probe, struct check_r
     engine_add_target(e, t->fn, t->bar_num, probe);
     owners[0] = probe;
     finish(e, run_steps(e, build_steps(e, t, r), r), r);
+}
+
+void relocation_run_measured(enum target_filter f, unsigned i, struct check_result *r,
+                             step_builder build_steps, engine_report_fn report)
+{
+    struct bar_target *t = nth(f, i);
+    if (!t) {
+        check_fail(r, "harness: target %u vanished", i);
+        return;
+    }
+    after_run = report;
+    run_target(t, &t->probe, r, build_steps); /* a BAR with no probe is still moved and timed */
+    after_run = NULL;
 }
 
 void relocation_run_group(struct check_result *r, group_builder build_steps)

@@ -47,6 +47,11 @@ struct bar_target *relocation_find_partner(const struct bar_target *t,
                                            bool (*fits)(const struct bar_target *t,
                                                         const struct bar_target *c));
 unsigned relocation_add_partner(struct engine *e, struct bar_target *p);
+/* relocation_run for figures: runs even a BAR with no probe (moved and timed,
+ * nothing looked at), then hands the finished engine to report */
+typedef void (*engine_report_fn)(const struct engine *e);
+void relocation_run_measured(enum target_filter f, unsigned i, struct check_result *r,
+                             step_builder build, engine_report_fn report);
 /* one test point over every target with a probe (engine targets 0..n-1 in
  * relocation order); the builder appends steps for all of them */
 typedef bool (*group_builder)(struct engine *e, struct check_result *r);
