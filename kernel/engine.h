@@ -17,8 +17,8 @@
 #include "shadow.h"
 
 #define ENGINE_MAX_TARGETS 32
-#define ENGINE_MAX_ADDRESSES 64
-#define ENGINE_MAX_STEPS 96
+#define ENGINE_MAX_ADDRESSES 128
+#define ENGINE_MAX_STEPS 256
 
 enum step_kind {
     STEP_COMMAND,   /* write COMMAND (width 1, 2 or 4) with value */

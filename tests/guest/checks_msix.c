@@ -51,10 +51,10 @@ static const char *choose_msix(const struct bar_target *t, struct probe *p)
     const char *refused = probe_prepare(p, t->home);
     if (refused)
         return refused;
+    chosen = *p; /* from here on, give_back puts entry 0 back */
+    chosen_ready = true;
     if (!probe_plant(p, t->home, probe_usable_nonce(p, prng_next(&platform_rw()->prng))))
         return "planting a nonce in MSI-X entry 0 failed";
-    chosen = *p;
-    chosen_ready = true;
     return NULL;
 }
 

@@ -81,37 +81,51 @@ static bool build_overlap_dark(struct engine *e, const struct bar_target *t, str
  * (DESIGN §1: 25 NVMe controllers replaced over months). Expect: every
  * device answers only at its final address after every move. Seeded:
  * seed= repeats the same moves; rounds= repeats the whole dance. */
-static bool move_group(struct engine *e, unsigned k, uint64_t to)
+/* room for one more move plus the restore of every target moved so far */
+static bool room_for_move(const struct engine *e, unsigned moved_targets)
+{
+    return e->step_count + 4 + 4 * (moved_targets + 1) <= ENGINE_MAX_STEPS &&
+           e->address_count + 3 <= ENGINE_MAX_ADDRESSES;
+}
+
+static void move_group(struct engine *e, unsigned k, uint64_t to)
 {
     engine_mse(e, k, false, 2, "MSE off");
     steps_write_bar_of(e, k, to, shadow_bar_is64(e->shadow, e->targets[k].fn, e->targets[k].bar_num),
                        false);
     engine_mse(e, k, true, 2, "MSE on");
-    return e->step_count + 8 < ENGINE_MAX_STEPS;
+}
+
+static bool try_move(struct engine *e, unsigned k)
+{
+    unsigned fn = e->targets[k].fn, bar = e->targets[k].bar_num;
+    struct bar_target t = {.fn = fn, .bar_num = bar, .home = e->planned[k],
+                           .size = shadow_bar_size(e->shadow, fn, bar),
+                           .is64 = shadow_bar_is64(e->shadow, fn, bar)};
+    uint64_t to;
+    if (!take_move_slot(&t, SLOT_PREFER_HIGH, NULL, &to))
+        return false; /* no room for this one: it stays, the others still move */
+    move_group(e, k, to);
+    return true;
 }
 
 static bool build_rebalance(struct engine *e, struct check_result *r)
 {
     struct platform *p = platform_rw();
-    unsigned rounds = p->options.rounds ? p->options.rounds : 1, moved = 0;
-    for (unsigned round = 0; round < rounds; round++)
-        for (unsigned n = 0; n < e->target_count; n++) {
-            unsigned k = (unsigned)prng_below(&p->prng, e->target_count); /* a random order */
-            struct bar_target t = {.fn = e->targets[k].fn, .bar_num = e->targets[k].bar_num,
-                                   .home = shadow_bar_addr(e->shadow, e->targets[k].fn, e->targets[k].bar_num),
-                                   .size = shadow_bar_size(e->shadow, e->targets[k].fn, e->targets[k].bar_num),
-                                   .is64 = shadow_bar_is64(e->shadow, e->targets[k].fn, e->targets[k].bar_num)};
-            uint64_t to;
-            if (!take_move_slot(&t, SLOT_PREFER_HIGH, NULL, &to))
-                continue; /* no room for this one: it stays, the others still move */
-            if (!move_group(e, k, to))
-                goto enough;
-            moved++;
-        }
-enough:
+    unsigned rounds = p->options.rounds ? p->options.rounds : 1, moves = 0, moved_targets = 0;
+    bool moved[ENGINE_MAX_TARGETS] = {false};
+    for (unsigned n = 0; n < rounds * e->target_count && room_for_move(e, moved_targets); n++) {
+        unsigned k = (unsigned)prng_below(&p->prng, e->target_count); /* a random order */
+        if (!try_move(e, k))
+            continue;
+        moves++;
+        moved_targets += !moved[k];
+        moved[k] = true;
+    }
     for (unsigned k = 0; k < e->target_count; k++)
-        engine_restore_steps(e, k);
-    if (!moved) {
+        if (moved[k])
+            engine_restore_steps(e, k);
+    if (!moves) {
         check_skip(r, "no BAR could be moved: no free slots");
         return false;
     }
