@@ -239,10 +239,34 @@ stage_junit() {
     stage_line junit "$passed" "$failed" 0
 }
 
+# Same seed, same run: the verbose step logs of seed-a-1 and seed-a-2 must be
+# identical and non-empty, and seed-b's must differ from them.
+steps_of() { grep -E '^# step ' "$LOGS/$1.log" 2>/dev/null; }
+stage_seed() {
+    local passed=0 failed=0 a1 a2 b
+    a1=$(steps_of seed-a-1) a2=$(steps_of seed-a-2) b=$(steps_of seed-b)
+    if [ -n "$a1" ] && [ "$a1" = "$a2" ]; then
+        echo "ok seed: the same seed gave the same $(printf '%s\n' "$a1" | wc -l) steps"
+        passed=$((passed + 1))
+    else
+        echo "not ok seed: the same seed gave different (or no) step logs"
+        failed=$((failed + 1))
+    fi
+    if [ -n "$b" ] && [ "$a1" != "$b" ]; then
+        echo "ok seed: another seed gave other steps"
+        passed=$((passed + 1))
+    else
+        echo "not ok seed: another seed changed nothing"
+        failed=$((failed + 1))
+    fi
+    stage_line seed "$passed" "$failed" 0
+}
+
 check_all() {
     rm -rf "$LOGS" # stale logs of removed configurations must not be judged
     stage_host
     stage_matrix
+    stage_seed
     stage_tap
     stage_junit
     local skipped=
