@@ -16,9 +16,9 @@
 #include "oracle.h"
 #include "shadow.h"
 
-#define ENGINE_MAX_TARGETS 32
-#define ENGINE_MAX_ADDRESSES 128
-#define ENGINE_MAX_STEPS 256
+#define ENGINE_MAX_TARGETS 64
+#define ENGINE_MAX_ADDRESSES 256
+#define ENGINE_MAX_STEPS 512
 
 enum step_kind {
     STEP_COMMAND,   /* write COMMAND (width 1, 2 or 4) with value */

@@ -109,18 +109,25 @@ static bool try_move(struct engine *e, unsigned k)
     return true;
 }
 
+/* one round: every target once, in a random order (a seeded shuffle) */
 static bool build_rebalance(struct engine *e, struct check_result *r)
 {
     struct platform *p = platform_rw();
-    unsigned rounds = p->options.rounds ? p->options.rounds : 1, moves = 0, moved_targets = 0;
+    unsigned order[ENGINE_MAX_TARGETS], moves = 0, moved_targets = 0;
     bool moved[ENGINE_MAX_TARGETS] = {false};
-    for (unsigned n = 0; n < rounds * e->target_count && room_for_move(e, moved_targets); n++) {
-        unsigned k = (unsigned)prng_below(&p->prng, e->target_count); /* a random order */
-        if (!try_move(e, k))
+    for (unsigned k = 0; k < e->target_count; k++)
+        order[k] = k;
+    for (unsigned k = e->target_count; k > 1; k--) {
+        unsigned j = (unsigned)prng_below(&p->prng, k), x = order[k - 1];
+        order[k - 1] = order[j];
+        order[j] = x;
+    }
+    for (unsigned n = 0; n < e->target_count && room_for_move(e, moved_targets); n++) {
+        if (!try_move(e, order[n]))
             continue;
         moves++;
-        moved_targets += !moved[k];
-        moved[k] = true;
+        moved_targets++;
+        moved[order[n]] = true;
     }
     for (unsigned k = 0; k < e->target_count; k++)
         if (moved[k])
@@ -132,10 +139,13 @@ static bool build_rebalance(struct engine *e, struct check_result *r)
     return true;
 }
 
+/* rounds= rounds, each its own engine run (fragment, then back home), until one fails */
 static void run_rebalance(unsigned i, struct check_result *r)
 {
     (void)i;
-    relocation_run_group(r, build_rebalance);
+    unsigned rounds = platform()->options.rounds ? platform()->options.rounds : 1;
+    for (unsigned k = 0; k < rounds && !check_failed(r); k++)
+        relocation_run_group(r, build_rebalance);
 }
 
 BAR_CHECK(swap, "swap", CHECK_REQUIRED, TARGET_ANY, build_swap);
