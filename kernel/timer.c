@@ -2,6 +2,7 @@
 
 #include "cpu.h"
 #include "hypervisor.h"
+#include "sort.h"
 
 #define PIT_HZ 1193182u
 #define PIT_CH2 0x42
@@ -30,16 +31,6 @@ static uint64_t pit_window(unsigned ms)
     uint64_t end = rdtsc();
     outb(PORT_B, b);
     return end - start;
-}
-
-static void sort_u64(uint64_t *v, unsigned n)
-{
-    for (unsigned i = 1; i < n; i++)
-        for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
 }
 
 uint64_t timer_measure_pit_hz(unsigned rounds, unsigned ms)

@@ -6,6 +6,7 @@
 #include "../../kernel/format.h"
 #include "../../kernel/platform.h"
 #include "../../kernel/runner.h"
+#include "../../kernel/sort.h"
 #include "relocation.h"
 
 #define MIN_ROUNDS 5
@@ -31,16 +32,6 @@ static bool build_latency(struct engine *e, const struct bar_target *t, struct c
     return true;
 }
 
-static void sort(uint64_t *v, unsigned n)
-{
-    for (unsigned i = 1; i < n; i++)
-        for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t x = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = x;
-        }
-}
-
 static void report(const struct engine *e)
 {
     const struct target *t = &e->targets[0];
@@ -54,7 +45,7 @@ static void report(const struct engine *e)
                 v[n++] = e->latency_ns[s];
         if (!n)
             continue;
-        sort(v, n);
+        sort_u64(v, n);
         format(line, sizeof line, "latency %02x:%02x.%x BAR%u %s: %s median %llu ns min %llu max %llu (n=%u)",
                t->probe.bdf.bus, t->probe.bdf.device, t->probe.bdf.function, t->bar_num, size,
                kinds[k], (unsigned long long)v[n / 2], (unsigned long long)v[0],

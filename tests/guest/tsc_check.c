@@ -5,6 +5,7 @@
 #include "../../kernel/check.h"
 #include "../../kernel/cpu.h"
 #include "../../kernel/platform.h"
+#include "../../kernel/sort.h"
 #include "../../kernel/timer.h"
 
 #define PM_TIMER_HZ 3579545ull
@@ -41,14 +42,9 @@ static void run_tsc(unsigned i, struct check_result *r)
     }
     uint32_t mask = a->pm_timer_32bit ? 0xffffffffu : 0xffffffu;
     uint64_t v[ROUNDS];
-    for (unsigned k = 0; k < ROUNDS; k++) {
+    for (unsigned k = 0; k < ROUNDS; k++)
         v[k] = pm_window_hz(a->pm_timer_port, mask);
-        for (unsigned j = k; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    }
+    sort_u64(v, ROUNDS);
     uint64_t measured = v[ROUNDS / 2], calibrated = timer_tsc_hz();
     uint64_t diff = measured > calibrated ? measured - calibrated : calibrated - measured;
     check_diag(r, "calibrated_hz", "%llu (%s)", (unsigned long long)calibrated,
