@@ -19,6 +19,27 @@ static bool is_candidate(const struct pci_function *f, const struct pci_bar *b)
            (f->command & PCI_COMMAND_MEMORY);
 }
 
+/* one header line per target (DESIGN §5), so a reader sees what each BAR is
+ * probed with, or why it is not, before any result */
+static void announce(const struct bar_target *t, const struct pci_function *f)
+{
+    char name[32], size[16], line[200];
+    pci_bar_describe(f, t->bar_num, name, sizeof name);
+    pci_size_human(t->size, size, sizeof size);
+    bool none = t->probe.type->strength == PROBE_NONE;
+    format(line, sizeof line, "target %s %04x:%04x %s%s %s @0x%016llx probe=%s%s%s%s%s", name,
+           f->vendor, f->device, t->is64 ? "mem64" : "mem32",
+           f->bars[t->bar_num].prefetchable ? " pref" : "", size, (unsigned long long)t->home,
+           none ? "none" : t->probe.type->name, none ? "" : " (",
+           none ? "" : probe_strength_name(t->probe.type->strength), none ? "" : ")",
+           t->probe.reason ? "" : "");
+    if (t->probe.reason) {
+        size_t used = strlen(line);
+        format(line + used, sizeof line - used, ": %s", t->probe.reason);
+    }
+    runner_note(line);
+}
+
 static void add_target(unsigned fn, unsigned bar_num)
 {
     const struct pci_function *f = &platform()->pci.functions[fn];
@@ -31,6 +52,7 @@ static void add_target(unsigned fn, unsigned bar_num)
     if (probe_find(f, bar_num, &t->probe) && probe_prepare(&t->probe, t->home) == NULL)
         probe_plant(&t->probe, t->home,
                     probe_usable_nonce(&t->probe, prng_next(&platform_rw()->prng)));
+    announce(t, f);
 }
 
 static void build(void)
