@@ -27,12 +27,11 @@ static void announce(const struct bar_target *t, const struct pci_function *f)
     pci_bar_describe(f, t->bar_num, name, sizeof name);
     pci_size_human(t->size, size, sizeof size);
     bool none = t->probe.type->strength == PROBE_NONE;
-    format(line, sizeof line, "target %s %04x:%04x %s%s %s @0x%016llx probe=%s%s%s%s%s", name,
+    format(line, sizeof line, "target %s %04x:%04x %s%s %s @0x%016llx probe=%s%s%s%s", name,
            f->vendor, f->device, t->is64 ? "mem64" : "mem32",
            f->bars[t->bar_num].prefetchable ? " pref" : "", size, (unsigned long long)t->home,
            none ? "none" : t->probe.type->name, none ? "" : " (",
-           none ? "" : probe_strength_name(t->probe.type->strength), none ? "" : ")",
-           t->probe.reason ? "" : "");
+           none ? "" : probe_strength_name(t->probe.type->strength), none ? "" : ")");
     if (t->probe.reason) {
         size_t used = strlen(line);
         format(line + used, sizeof line - used, ": %s", t->probe.reason);
