@@ -57,6 +57,7 @@ $(B)/barmove32.elf: $(B)/barmove.elf
 include mk/host.mk
 include mk/iso.mk
 include mk/check.mk
+include mk/sim.mk
 
 clean:
 	rm -rf $(B)

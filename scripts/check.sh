@@ -7,10 +7,11 @@
 #          with the verdict: 0 pass, 1 fail, 2 bail/timeout/truncated/empty,
 #          3 nothing to test.
 #   check  stages, each ending with its own "STAGE: N passed, N failed[, N skipped]"
-#          line: host unit tests, the QEMU matrix, TAP validity of every completed
-#          log (tap-parser, and prove on the TAP 13 rewrite when installed), JUnit
-#          XML against tools/junit-10.xsd; then one total line "N passed, N failed"
-#          (", N skipped" if any), the only line of that form. Exit 1 on any failure.
+#          line: host unit tests, the simulator's kill matrix, the QEMU matrix,
+#          TAP validity of every completed log (tap-parser, and prove on the TAP
+#          13 rewrite when installed), JUnit XML against tools/junit-10.xsd; then
+#          one total line "N passed, N failed" (", N skipped" if any), the only
+#          line of that form. Exit 1 on any failure.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -153,6 +154,34 @@ stage_host() {
     fi
 }
 
+# The simulator's kill matrix (tests/sim, DESIGN §7): one point for the
+# correct model (passes every check) and one per mutant (killed by the checks
+# named for it); a run that ends without its "kill matrix:" line, or exits
+# non-zero with nothing counted as failed, is one failure more.
+stage_sim() {
+    local out rc=0 passed=0 failed=0 line
+    out=$(mktemp)
+    "$B/barmove-sim" >"$out" 2>&1 || rc=$?
+    cat "$out"
+    while IFS= read -r line; do
+        case $line in
+        "model correct: "*" 0 failed,"*) passed=$((passed + 1)) ;;
+        "model correct: "*" passed, "*) failed=$((failed + 1)) ;;
+        "mutant "*": killed by "*) passed=$((passed + 1)) ;;
+        "mutant "*) failed=$((failed + 1)) ;;
+        esac
+    done <"$out"
+    if ! tail -n 1 "$out" | grep -q '^kill matrix: '; then
+        echo "not ok sim: no kill matrix line (exit $rc)"
+        failed=$((failed + 1))
+    elif [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
+        echo "not ok sim: barmove-sim exited $rc"
+        failed=1
+    fi
+    rm -f "$out"
+    stage_line sim "$passed" "$failed" 0
+}
+
 # The QEMU matrix: the runner prints its own "matrix: ..." line.
 stage_matrix() {
     local out
@@ -265,6 +294,7 @@ stage_seed() {
 check_all() {
     rm -rf "$LOGS" # stale logs of removed configurations must not be judged
     stage_host
+    stage_sim
     stage_matrix
     stage_seed
     stage_tap

@@ -1,0 +1,141 @@
+/* The fabric as firmware (SeaBIOS on QEMU q35) leaves it: a host bridge and
+ * the QEMU 7.2 devices the probes know, with their IDs, BAR kinds and sizes,
+ * capability lists and the registers the probes touch, every BAR inside the
+ * host bridge's windows (sim_platform.c) and decoding. Only what the probes
+ * and checks touch is modelled. */
+#include "../../drivers/pci.h"
+#include "sim.h"
+
+#define BDF(bus, dev, fn) ((struct pci_bdf){0, (bus), (dev), (fn)})
+#define ON_BUS_0 SIM_NO_UPSTREAM
+#define KIB 1024u
+#define MIB (1024u * 1024u)
+
+/* NVMe 1.4 §3.1 registers */
+#define NVME_CAP 0x00
+#define NVME_VS 0x08
+#define NVME_CC 0x14
+#define NVME_CSTS 0x1c
+#define NVME_AQA 0x24
+#define VIRTIO_CAP_BODY 16
+
+static struct sim_fn *decoding(struct sim_fn *f, uint16_t command)
+{
+    sim_cfg_poke(f, PCI_COMMAND, 2, command);
+    return f;
+}
+
+/* edu 1234:11e8: BAR0 mem32 1 MiB; ident at 0x00, liveness (stores ~value) at 0x04 */
+static void add_edu(struct pci_bdf bdf, uint32_t addr)
+{
+    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1234, 0x11e8, 0x00ff00, ON_BUS_0),
+                                PCI_COMMAND_MEMORY);
+    struct region *r = sim_bar_mem32(f, 0, MIB, addr, false);
+    sim_register(r, 0x00, 4, 0x010000ed, 0, SIM_REG_PLAIN);
+    sim_register(r, 0x04, 4, 0, ~0ull, SIM_REG_INVERTED);
+}
+
+/* ivshmem-plain 1af4:1110: BAR0 mem32 256 B (registers not modelled), BAR2 mem64 pref RAM */
+static void add_ivshmem(struct pci_bdf bdf, uint32_t bar0, uint64_t shm, uint64_t size)
+{
+    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1af4, 0x1110, 0x050000, ON_BUS_0),
+                                PCI_COMMAND_MEMORY);
+    sim_bar_mem32(f, 0, 256, bar0, false);
+    sim_bar_mem64(f, 2, size, shm, true)->ram = true;
+}
+
+/* nvme 1b36:0010: BAR0 mem64 16 KiB, the controller left enabled (SeaBIOS
+ * probed it), MSI-X table at 0x2000 and PBA at 0x3000 in BAR0 */
+static void add_nvme(struct pci_bdf bdf, int upstream, uint64_t addr)
+{
+    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1b36, 0x0010, 0x010802, upstream),
+                                PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    struct region *r = sim_bar_mem64(f, 0, 16 * KIB, addr, false);
+    sim_register(r, NVME_CAP, 8, 0x004000200f0107ffull, 0, SIM_REG_PLAIN);
+    sim_register(r, NVME_VS, 4, 0x00010400, 0, SIM_REG_PLAIN);
+    sim_register(r, NVME_CC, 4, 0x00460001, 0x00fffff1, SIM_REG_NVME_CC);
+    sim_register(r, NVME_CSTS, 4, 1, 0, SIM_REG_PLAIN);
+    sim_register(r, NVME_AQA, 4, 0x001f001f, 0x0fff0fff, SIM_REG_PLAIN); /* ASQS, ACQS only */
+    sim_add_msix(f, 0x40, 0, 0x2000, 0x3000, 8);
+}
+
+/* one struct virtio_pci_cap (virtio 1.2 §4.1.4) at config offset at */
+static void virtio_cap(struct sim_fn *f, uint8_t at, uint8_t cfg_type, uint8_t bar,
+                       uint32_t offset, uint32_t length)
+{
+    sim_add_cap(f, at, PCI_CAP_ID_VENDOR);
+    sim_cfg_poke(f, (uint16_t)(at + 2), 1, VIRTIO_CAP_BODY);
+    sim_cfg_poke(f, (uint16_t)(at + 3), 1, cfg_type);
+    sim_cfg_poke(f, (uint16_t)(at + 4), 1, bar);
+    sim_cfg_poke(f, (uint16_t)(at + 8), 4, offset);
+    sim_cfg_poke(f, (uint16_t)(at + 12), 4, length);
+}
+
+/* virtio-net-pci 1af4:1000 (transitional): BAR0 I/O, BAR1 mem32 4 KiB with
+ * the MSI-X table, BAR4 mem64 pref 16 KiB with the modern structures;
+ * capabilities in QEMU's order (MSI-X, then the vendor ones, common last) */
+static void add_virtio_net(struct pci_bdf bdf, uint32_t io, uint32_t bar1, uint64_t bar4)
+{
+    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1af4, 0x1000, 0x020000, ON_BUS_0),
+                                PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+    sim_bar_io(f, 0, 32, io);
+    sim_bar_mem32(f, 1, 4 * KIB, bar1, false);
+    struct region *modern = sim_bar_mem64(f, 4, 16 * KIB, bar4, true);
+    sim_add_msix(f, 0x98, 1, 0, 0x800, 3);
+    virtio_cap(f, 0x84, 5, 0, 0, 0);           /* PCI cfg access */
+    virtio_cap(f, 0x70, 2, 4, 0x3000, 0x1000); /* notify */
+    virtio_cap(f, 0x60, 4, 4, 0x2000, 0x1000); /* device-specific */
+    virtio_cap(f, 0x50, 3, 4, 0x1000, 0x1000); /* ISR */
+    virtio_cap(f, 0x40, 1, 4, 0x0000, 0x1000); /* common */
+    sim_register(modern, 0x00, 4, 0, 0xffffffffu, SIM_REG_PLAIN); /* device_feature_select */
+    sim_register(modern, 0x04, 4, 0x39bf8064, 0, SIM_REG_PLAIN);   /* device_feature */
+}
+
+/* pci-testdev 1b36:0005: BAR0 mem32 4 KiB, BAR2 mem64 pref 2 MiB: an empty region */
+static void add_testdev(struct pci_bdf bdf, uint32_t bar0, uint64_t membar)
+{
+    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1b36, 0x0005, 0x00ff00, ON_BUS_0),
+                                PCI_COMMAND_MEMORY);
+    sim_bar_mem32(f, 0, 4 * KIB, bar0, false);
+    sim_bar_mem64(f, 2, 2 * MIB, membar, true);
+}
+
+/* e1000e 8086:10d3: BAR0 mem32 128 KiB (registers not modelled), BAR2 I/O,
+ * BAR3 mem32 16 KiB holding the MSI-X table (5 vectors) and its PBA */
+static void add_e1000e(struct pci_bdf bdf, uint32_t bar0, uint32_t io, uint32_t bar3)
+{
+    struct sim_fn *f = decoding(sim_add_function(bdf, 0x8086, 0x10d3, 0x020000, ON_BUS_0),
+                                PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    sim_bar_mem32(f, 0, 128 * KIB, bar0, false);
+    sim_bar_io(f, 2, 32, io);
+    sim_bar_mem32(f, 3, 16 * KIB, bar3, false);
+    sim_add_msix(f, 0xa0, 3, 0, 0x2000, 5);
+}
+
+/* pcie-root-port 1b36:000c: BAR0 mem32 4 KiB with the MSI-X table, a memory
+ * window for what lies behind it; returns its function index */
+static int add_root_port(struct pci_bdf bdf, uint8_t secondary, uint32_t bar0, uint32_t window,
+                         uint32_t window_size)
+{
+    struct sim_fn *f = sim_add_bridge(bdf, ON_BUS_0, secondary, window, window + window_size - 1);
+    decoding(f, PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    sim_bar_mem32(f, 0, 4 * KIB, bar0, false);
+    sim_add_msix(f, 0x48, 0, 0, 0x800, 1);
+    return (int)sim_fn_index(f);
+}
+
+void sim_build_fabric(void)
+{
+    sim_model_reset();
+    sim_add_function(BDF(0, 0, 0), 0x8086, 0x29c0, 0x060000, ON_BUS_0); /* q35 host bridge */
+    add_edu(BDF(0, 2, 0), 0xfea00000);
+    add_ivshmem(BDF(0, 3, 0), 0xfebd0000, 0xf8000000, 64 * MIB);
+    add_nvme(BDF(0, 4, 0), ON_BUS_0, 0xfebd4000);
+    add_virtio_net(BDF(0, 5, 0), 0xc000, 0xfebd1000, 0xfe000000);
+    add_testdev(BDF(0, 6, 0), 0xfebd2000, 0xfc000000);
+    add_e1000e(BDF(0, 7, 0), 0xfe9c0000, 0xc040, 0xfebd8000);
+    int port = add_root_port(BDF(0, 0x1c, 0), 1, 0xfebdc000, 0xfe800000, MIB);
+    add_nvme(BDF(1, 0, 0), port, 0xfe800000);
+    for (unsigned i = 0; i < sim.fn_count; i++)
+        sync_function(&sim.fns[i]);
+}

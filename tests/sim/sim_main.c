@@ -1,0 +1,152 @@
+/* build/barmove-sim: the relocation checks of tests/guest, compiled unchanged,
+ * against the correct model and against every mutant of the kill matrix
+ * (sim_matrix.c), printed in DESIGN §7's form:
+ *
+ *   model correct: P passed, F failed, S skipped
+ *   mutant NAME: killed by CHECK, ... (expected CHECK, ...)
+ *   mutant NAME: SURVIVED (expected CHECK, ...)
+ *   mutant NAME: PARTIAL (missed CHECK, ...)
+ *   kill matrix: N mutants, K killed, S survived
+ *
+ * Usage: barmove-sim [--tap NAME] [OPTION...]
+ *   OPTION...   the kernel command line (DESIGN §6); default DEFAULT_OPTIONS
+ *   --tap NAME  print the whole TAP of one run instead: "correct" or a mutant
+ *
+ * Exit 0 when the correct model passes everything and every mutant is
+ * killed, 1 otherwise, 2 on a usage error or a matrix naming an unknown check. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sim_matrix.h"
+#include "sim_run.h"
+
+#define DEFAULT_OPTIONS "level=strict seed=0x1234"
+#define CORRECT "correct"
+
+/* STYLE rule 6: a matrix naming a check that does not exist is refused */
+static bool matrix_valid(void)
+{
+    bool ok = true;
+    for (unsigned i = 0; i < sim_mutant_count; i++) {
+        const struct mutant *m = &sim_mutants[i];
+        for (unsigned k = 0; k < MUTANT_MAX_EXPECTED && m->expected[k]; k++)
+            if (!sim_check_exists(m->expected[k])) {
+                fprintf(stderr, "barmove-sim: mutant %s expects unknown check '%s'\n", m->name,
+                        m->expected[k]);
+                ok = false;
+            }
+        if (!m->expected[0] || sim_mutant(m->name) != m) {
+            fprintf(stderr, "barmove-sim: mutant %s: no expected check, or named twice\n", m->name);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+static void print_list(const char *const *ids, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        printf("%s%s", i ? ", " : "", ids[i]);
+}
+
+static bool report_correct(const struct run_result *r)
+{
+    unsigned failed = r->failed + r->todo; /* level=strict: a TODO is a failure too */
+    bool ok = r->summary && !r->problem[0] && failed == 0 && r->exit_code == 0;
+    printf("model correct: %u passed, %u failed, %u skipped\n", r->passed, failed, r->skipped);
+    if (r->problem[0])
+        printf("  the run did not complete: %s\n", r->problem);
+    for (unsigned i = 0; i < r->failed_id_count; i++)
+        printf("  not ok %s (barmove-sim --tap " CORRECT " shows why)\n", r->failed_ids[i]);
+    return ok;
+}
+
+/* prints the mutant's line; true when it was killed */
+static bool report_mutant(const struct mutant *m, const struct run_result *r)
+{
+    const char *missed[MUTANT_MAX_EXPECTED], *failed[SIM_MAX_FAILED_IDS];
+    unsigned n_missed = 0, n_expected = 0;
+    for (; n_expected < MUTANT_MAX_EXPECTED && m->expected[n_expected]; n_expected++)
+        if (!run_failed_check(r, m->expected[n_expected]))
+            missed[n_missed++] = m->expected[n_expected];
+    for (unsigned i = 0; i < r->failed_id_count; i++)
+        failed[i] = r->failed_ids[i];
+    printf("mutant %s: ", m->name);
+    if (r->problem[0]) {
+        printf("SURVIVED (the run did not complete: %s; expected ", r->problem);
+        print_list(m->expected, n_expected);
+    } else if (n_missed == 0) {
+        printf("killed by ");
+        print_list(failed, r->failed_id_count);
+        printf(" (expected ");
+        print_list(m->expected, n_expected);
+    } else if (n_missed == n_expected) {
+        printf("SURVIVED (expected ");
+        print_list(m->expected, n_expected);
+    } else {
+        printf("PARTIAL (missed ");
+        print_list(missed, n_missed);
+    }
+    printf(")\n");
+    return !r->problem[0] && n_missed == 0;
+}
+
+static int show_tap(const char *name, const char *options)
+{
+    const struct mutant *m = strcmp(name, CORRECT) ? sim_mutant(name) : NULL;
+    struct run_result r;
+    if (strcmp(name, CORRECT) && !m) {
+        fprintf(stderr, "barmove-sim: no mutant named '%s'\n", name);
+        return 2;
+    }
+    sim_run(m ? &m->policy : NULL, options, &r);
+    fwrite(r.tap ? r.tap : "", 1, r.tap_len, stdout);
+    run_result_free(&r);
+    return r.exit_code;
+}
+
+static int kill_matrix(const char *options)
+{
+    struct run_result r;
+    unsigned killed = 0;
+    sim_run(NULL, options, &r);
+    bool ok = report_correct(&r);
+    run_result_free(&r);
+    for (unsigned i = 0; i < sim_mutant_count; i++) {
+        sim_run(&sim_mutants[i].policy, options, &r);
+        killed += report_mutant(&sim_mutants[i], &r);
+        run_result_free(&r);
+    }
+    printf("kill matrix: %u mutants, %u killed, %u survived\n", sim_mutant_count, killed,
+           sim_mutant_count - killed);
+    return ok && killed == sim_mutant_count ? 0 : 1;
+}
+
+/* the words after the flags, joined by spaces: the kernel command line */
+static void join_options(int argc, char **argv, int first, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = first; i < argc && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s%s", used ? " " : "", argv[i]);
+    if (first >= argc)
+        snprintf(out, size, "%s", DEFAULT_OPTIONS);
+}
+
+int main(int argc, char **argv)
+{
+    static char options[1024];
+    const char *tap_of = NULL;
+    int first = 1;
+    if (argc > 2 && !strcmp(argv[1], "--tap")) {
+        tap_of = argv[2];
+        first = 3;
+    } else if (argc > 1 && !strncmp(argv[1], "--", 2)) {
+        fprintf(stderr, "usage: barmove-sim [--tap correct|MUTANT] [OPTION...]\n");
+        return 2;
+    }
+    if (!matrix_valid())
+        return 2;
+    join_options(argc, argv, first, options, sizeof options);
+    return tap_of ? show_tap(tap_of, options) : kill_matrix(options);
+}

@@ -1,0 +1,68 @@
+/* BUGS.md E (what sits behind the BAR): RAM-backed BARs and the MSI-X table
+ * emulation, which hypervisors map on their own and may fail to move with
+ * the BAR. Each function replaces one decision of the correct policy
+ * (sim_decode.c) and says which real-world behaviour it stands for. */
+#include "sim_mutants.h"
+
+/* ram-bar-not-relocated: the RAM behind a BAR is mapped once, at its first
+ * address, and stays there, MSE or not; the BAR's new address reads 0
+ * (ACRN DM: ivshmem BAR2, the virtio-gpu framebuffer; crosvm: the virtio
+ * shared-memory BAR). */
+void ram_bar_not_relocated(const struct cfg_write *w)
+{
+    correct_remap(w);
+    FOR_EACH_REGION(r)
+        if (region_fn(r) == w->fn && r->ram)
+            region_map(r, r->home);
+}
+
+/* contents-lost: remapping a RAM-backed BAR at another address hands it
+ * fresh memory: what the guest wrote is gone. Model only. */
+void contents_lost(const struct cfg_write *w)
+{
+    struct regions_before before;
+    regions_remember(&before);
+    correct_remap(w);
+    FOR_EACH_REGION(r)
+        if (r->ram && r->live && r->base != region_before(&before, r)->last_base)
+            sim_ram_clear(r);
+}
+
+static struct region *table_bar(const struct sim_fn *f)
+{
+    return f->msix.present ? sim_region(f, f->msix.bar) : NULL;
+}
+
+/* msix-stays: the MSI-X table emulation stays at the BAR's first address
+ * after a move (Xen msixtbl_pt_register keeps an existing entry's address,
+ * inferred). */
+void msix_stays(const struct cfg_write *w)
+{
+    const struct region *r = table_bar(w->fn);
+    correct_remap(w);
+    if (r)
+        w->fn->msix.base = r->home + w->fn->msix.table_offset;
+}
+
+/* msix-ignores-mse: the MSI-X table emulation still answers while MSE=0,
+ * at the BAR's address (ACRN hypervisor; Xen msixtbl, inferred). */
+void msix_ignores_mse(const struct cfg_write *w)
+{
+    const struct region *r = table_bar(w->fn);
+    correct_remap(w);
+    if (r && r->addr) {
+        w->fn->msix.live = true;
+        w->fn->msix.base = r->addr + w->fn->msix.table_offset;
+    }
+}
+
+/* msix-wiped-on-bar-write: any write to the table's BAR, even of the value
+ * it holds, masks and zeroes the whole table (ACRN hypervisor
+ * vdev_pt_unmap_msix). */
+void msix_wiped_on_bar_write(const struct cfg_write *w)
+{
+    const struct region *r = table_bar(w->fn);
+    correct_remap(w);
+    if (r && w->region == r)
+        sim_msix_wipe(w->fn);
+}
