@@ -48,9 +48,12 @@ static void add_target(unsigned fn, unsigned bar_num)
     t->home = f->bars[bar_num].addr;
     t->size = f->bars[bar_num].size;
     t->is64 = f->bars[bar_num].kind == PCI_BAR_MEM64;
-    if (probe_find(f, bar_num, &t->probe) && probe_prepare(&t->probe, t->home) == NULL)
-        probe_plant(&t->probe, t->home,
-                    probe_usable_nonce(&t->probe, prng_next(&platform_rw()->prng)));
+    if (probe_find(f, bar_num, &t->probe)) {
+        t->refused = probe_prepare(&t->probe, t->home);
+        if (!t->refused)
+            probe_plant(&t->probe, t->home,
+                        probe_usable_nonce(&t->probe, prng_next(&platform_rw()->prng)));
+    }
     announce(t, f);
 }
 
@@ -90,6 +93,11 @@ static struct bar_target *nth(enum target_filter f, unsigned i)
         if (selected(f, &targets[k]) && i-- == 0)
             return &targets[k];
     return NULL;
+}
+
+const struct bar_target *relocation_nth(enum target_filter f, unsigned i)
+{
+    return nth(f, i);
 }
 
 unsigned relocation_count(enum target_filter f)
@@ -157,9 +165,35 @@ const struct shadow *relocation_record(void)
 /* Writes function fn's memory BARs and COMMAND back to what firmware left,
  * decode off around the BAR writes (as Linux does), recording every write.
  * Not a check: the clean-up after one that stopped mid-way, and at the end. */
+static void put_back_register(unsigned fn, uint16_t offset, unsigned width, uint32_t value)
+{
+    shadow_write(&record, fn, offset, width, value);
+    hw_cfg_write(HW_CFG_DEFAULT, platform()->pci.functions[fn].bdf, offset, width, value);
+}
+
+/* a bridge a check stopped in the middle of (bridge-window): windows and COMMAND as found */
+static void put_back_bridge(unsigned fn)
+{
+    const struct pci_function *b = &platform()->pci.functions[fn];
+    const struct pci_window *mem = &b->bridge.mem, *pref = &b->bridge.pref;
+    put_back_register(fn, PCI_COMMAND, 2, (uint16_t)(b->command & ~PCI_COMMAND_MEMORY));
+    put_back_register(fn, PCI_MEMORY_BASE, 2, (uint32_t)(mem->base >> 16) & 0xfff0);
+    put_back_register(fn, PCI_MEMORY_LIMIT, 2, (uint32_t)(mem->limit >> 16) & 0xfff0);
+    put_back_register(fn, PCI_PREF_MEMORY_BASE, 2, ((uint32_t)(pref->base >> 16) & 0xfff0) | (pref->bits == 64));
+    put_back_register(fn, PCI_PREF_MEMORY_LIMIT, 2, ((uint32_t)(pref->limit >> 16) & 0xfff0) | (pref->bits == 64));
+    if (pref->bits == 64) {
+        put_back_register(fn, PCI_PREF_BASE_UPPER32, 4, (uint32_t)(pref->base >> 32));
+        put_back_register(fn, PCI_PREF_LIMIT_UPPER32, 4, (uint32_t)(pref->limit >> 32));
+    }
+    put_back_register(fn, PCI_COMMAND, 2, b->command);
+}
+
 void relocation_put_back(unsigned fn)
 {
     const struct pci_function *f = &platform()->pci.functions[fn];
+    for (int up = f->upstream, hops = 0; up >= 0 && hops < PCI_MAX_BRIDGE_DEPTH;
+         up = platform()->pci.functions[up].upstream, hops++)
+        put_back_bridge((unsigned)up);
     uint16_t off = (uint16_t)(f->command & ~PCI_COMMAND_MEMORY);
     shadow_write(&record, fn, PCI_COMMAND, 2, off);
     pci_cfg_write16(f->bdf, PCI_COMMAND, off);

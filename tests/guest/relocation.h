@@ -21,6 +21,9 @@ struct bar_target {
     uint64_t home, size;
     bool is64;
     struct probe probe; /* prepared at home; type NONE with a reason when unusable */
+    /* a known probe matched but did not behave at the firmware address (the
+     * device does not answer there): baseline fails with this, the rest SKIP */
+    const char *refused;
 };
 
 /* a check's body: appends steps for target t (engine index 0); returns false
@@ -28,6 +31,8 @@ struct bar_target {
 typedef bool (*step_builder)(struct engine *e, const struct bar_target *t, struct check_result *r);
 
 unsigned relocation_count(enum target_filter f);
+/* the i-th target of filter f, or NULL */
+const struct bar_target *relocation_nth(enum target_filter f, unsigned i);
 /* every target BAR (for the restore check) and the guest's record */
 const struct bar_target *relocation_targets(unsigned *count);
 const struct shadow *relocation_record(void);
