@@ -110,8 +110,15 @@ static bool take_on_side(const struct bar_target *t, enum slot_side side, struct
 bool take_move_slot(const struct bar_target *t, enum slot_side side, struct check_result *r,
                     uint64_t *addr)
 {
-    if (side == SLOT_PREFER_HIGH && t->is64 && take_on_side(t, side, NULL, addr))
-        return true;
+    if (side == SLOT_PREFER_HIGH && t->is64) {
+        if (take_on_side(t, side, NULL, addr) || take_on_side(t, SLOT_LOW, NULL, addr))
+            return true;
+        if (r)
+            check_skip(r, "no free slot above or below 4 GiB for a 0x%llx-byte BAR at 0x%016llx "
+                          "whose transient addresses are free too", (unsigned long long)t->size,
+                       (unsigned long long)t->home);
+        return false;
+    }
     return take_on_side(t, side == SLOT_PREFER_HIGH ? SLOT_LOW : side, r, addr);
 }
 
