@@ -42,5 +42,10 @@ void check_skip(struct check_result *r, const char *fmt, ...) __attribute__((for
 void check_diag(struct check_result *r, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool check_failed(const struct check_result *r);
+/* the bug classes (kernel/classes.h ids, static strings) diagnosed for this
+ * point's failure: counted at the end of the run, and matched against the
+ * profile= (a failure whose classes all belong to it is a TODO). The first
+ * call wins, as the first failure explains the rest. */
+void check_classes(struct check_result *r, const char *const *ids, unsigned n);
 
 #endif

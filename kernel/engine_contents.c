@@ -3,6 +3,7 @@
  * nowhere (BUGS.md ram-bar-not-relocated, contents-lost). */
 #include "../drivers/hw.h"
 #include "engine.h"
+#include "classes.h"
 #include "engine_internal.h"
 #include "format.h"
 
@@ -52,6 +53,8 @@ bool engine_contents_step(struct engine *e, const struct step *s, struct check_r
         check_diag(r, "answers_at", "0x%016llx", (unsigned long long)at);
         if (fault)
             check_diag(r, "fault", "0x%x", fault);
+        check_diagnose(r, &(struct observation){.step = OBS_CONTENTS, .what = OBS_CONTENTS_LOST,
+                                                 .decode = true});
         return false;
     }
     return true;

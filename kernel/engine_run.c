@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../drivers/hw.h"
+#include "classes.h"
 #include "engine.h"
 #include "engine_internal.h"
 #include "format.h"
@@ -11,7 +12,127 @@ struct run {
     struct engine *e;
     struct check_result *r;
     unsigned step; /* 0 = as found, then 1..step_count */
+    /* for the diagnosis: where each target last answered as it must, and
+     * the step's register and COMMAND before the write */
+    uint64_t last[ENGINE_MAX_TARGETS];
+    uint32_t before;
+    bool before_known;
+    uint16_t cmd_before;
+    bool sizing_before;
+    bool unaligned[ENGINE_MAX_TARGETS]; /* the check wrote bits below the BAR's size */
 };
+
+static struct pci_bdf step_bdf(const struct run *x, const struct step *s);
+
+/* the kind of the step just run, as the signature table (kernel/classes.c) names it */
+static enum obs_step observed_step(const struct run *x)
+{
+    if (!x->step)
+        return OBS_AS_FOUND;
+    const struct step *s = &x->e->steps[x->step - 1];
+    const struct target *st = &x->e->targets[s->target];
+    if (s->kind == STEP_LOOK)
+        return OBS_LOOK;
+    if (s->kind == STEP_FILL || s->kind == STEP_VERIFY || s->kind == STEP_SCRIBBLE)
+        return OBS_CONTENTS;
+    if (s->fn >= 0)
+        return OBS_BRIDGE;
+    if (s->kind == STEP_MSE)
+        return s->value ? OBS_MSE_ON : OBS_MSE_OFF;
+    if (s->offset < PCI_COMMAND + 2) {
+        bool was = x->cmd_before & PCI_COMMAND_MEMORY;
+        bool now = shadow_command(x->e->shadow, st->fn) & PCI_COMMAND_MEMORY;
+        return was == now ? OBS_COMMAND : now ? OBS_MSE_ON : OBS_MSE_OFF;
+    }
+    if (shadow_bar_sizing(x->e->shadow, st->fn, st->bar_num))
+        return OBS_SIZING;
+    if (s->width < 4)
+        return OBS_BAR_NARROW;
+    if (x->sizing_before)
+        return OBS_RESTORE;
+    return s->offset >= pci_bar_offset(st->bar_num + 1) && shadow_bar_is64(x->e->shadow, st->fn, st->bar_num)
+               ? OBS_BAR_HIGH : OBS_BAR_LOW;
+}
+
+static bool ranges_meet(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+    return a && b && a < b + b_size && b < a + a_size;
+}
+
+/* t's range meets another target's, as recorded or where that one last answered */
+static bool overlaps_other(const struct run *x, const struct target *t, uint64_t at, bool *sibling)
+{
+    uint64_t size = shadow_bar_size(x->e->shadow, t->fn, t->bar_num);
+    for (unsigned k = 0; k < x->e->target_count; k++) {
+        const struct target *o = &x->e->targets[k];
+        if (o == t || (o->fn == t->fn && o->bar_num == t->bar_num))
+            continue;
+        uint64_t osize = shadow_bar_size(x->e->shadow, o->fn, o->bar_num);
+        if (ranges_meet(at, size, shadow_bar_addr(x->e->shadow, o->fn, o->bar_num), osize) ||
+            ranges_meet(at, size, x->last[k], osize)) {
+            *sibling = o->probe.bdf.bus == t->probe.bdf.bus && o->probe.bdf.device == t->probe.bdf.device &&
+                       o->probe.bdf.function != t->probe.bdf.function;
+            return true;
+        }
+    }
+    return false;
+}
+
+static enum obs_probe probe_kind(const struct target *t)
+{
+    if (!strcmp(t->probe.type->name, "ivshmem-ram"))
+        return OBS_PROBE_RAM;
+    return strcmp(t->probe.type->name, "msix-table") ? OBS_PROBE_REGISTER : OBS_PROBE_MSIX;
+}
+
+/* the one call at a failure point: what was seen, in the signature table's
+ * terms, and the classes that match (YAML "class:") */
+static void diagnose(const struct run *x, const struct target *t, enum obs_what readback)
+{
+    struct observation o = {.step = observed_step(x), .what = readback};
+    const struct step *s = x->step ? &x->e->steps[x->step - 1] : NULL;
+    unsigned k = (unsigned)(t - x->e->targets);
+    uint64_t at = 0, last = x->last[k];
+    enum oracle_answer want = oracle_answer(x->e->shadow, t->fn, t->bar_num, &at);
+    o.decode = shadow_command(x->e->shadow, t->fn) & PCI_COMMAND_MEMORY;
+    o.other = s && s->fn < 0 && &x->e->targets[s->target] != t;
+    o.unaligned = x->unaligned[k];
+    o.overlap = overlaps_other(x, t, at, &o.sibling);
+    o.probe = probe_kind(t);
+    if (readback == OBS_READBACK) {
+        uint32_t got = 0;
+        hw_cfg_read(HW_CFG_DEFAULT, step_bdf(x, s), s->offset, s->width, &got);
+        o.readback_old = x->before_known && got == x->before;
+    } else if (readback != OBS_CONTENTS_LOST) {
+        uint64_t lo = 0xffffffffull, new_low = (at & lo) | (last & ~lo), old_low = (last & lo) | (at & ~lo);
+        bool at_rec = false, at_last = false, at_new_low = false, at_old_low = false, any = false;
+        for (unsigned i = 0; i < x->e->address_count; i++) {
+            uint64_t seen = 0, a = x->e->addresses[i];
+            if (!probe_look(&t->probe, a, &seen))
+                continue;
+            any = true;
+            at_rec |= a == at;
+            at_last |= a == last;
+            at_new_low |= a == new_low;
+            at_old_low |= a == old_low;
+        }
+        bool moved = (at_last && last != at) || (at_new_low && new_low != at) || (at_old_low && old_low != at);
+        if (want != ORACLE_NOWHERE && at_rec && moved)
+            o.what = OBS_AT_BOTH;
+        else if (want == ORACLE_NOWHERE && at_rec)
+            o.what = OBS_AT_RECORDED;
+        else if (at_last && last != at)
+            o.what = OBS_AT_OLD;
+        else if ((at_new_low && new_low != at) || (at_old_low && old_low != at)) {
+            o.what = OBS_AT_TRANSIENT;
+            o.new_low = at_new_low && new_low != at;
+        } else if (at_rec && want == ORACLE_NOWHERE)
+            o.what = OBS_AT_RECORDED;
+        else
+            o.what = any ? OBS_ELSEWHERE : OBS_NOWHERE;
+    }
+    check_diagnose(x->r, &o);
+}
 
 static const char *step_name(const struct run *x)
 {
@@ -91,6 +212,7 @@ static void report_mismatch(struct run *x, const struct target *t, uint64_t addr
     diag_expected(x, t, explain);
     check_diag(x->r, "observed", "answers %s", where);
     check_diag(x->r, "read", "{%s}", reads);
+    diagnose(x, t, OBS_WHAT_KINDS);
 }
 
 /* the oracle's address for t joins the watch list: old, new and transients alike */
@@ -116,6 +238,11 @@ static bool compare_all(struct run *x)
                 return false;
             }
         }
+    }
+    for (unsigned k = 0; k < x->e->target_count; k++) {
+        uint64_t at;
+        if (oracle_answer(x->e->shadow, x->e->targets[k].fn, x->e->targets[k].bar_num, &at) == ORACLE_AT)
+            x->last[k] = at;
     }
     return true;
 }
@@ -180,6 +307,7 @@ static bool verify_readback(struct run *x, const struct step *s)
     diag_expected(x, t, explain);
     check_diag(x->r, "observed", "answers %s", where);
     check_diag(x->r, "read", "{%s}", reads);
+    diagnose(x, t, OBS_READBACK);
     return false;
 }
 
@@ -189,7 +317,16 @@ static bool apply(struct run *x, const struct step *s)
         return true;
     if (s->kind == STEP_FILL || s->kind == STEP_VERIFY || s->kind == STEP_SCRIBBLE)
         return engine_contents_step(x->e, s, x->r, x->step);
+    x->cmd_before = shadow_command(x->e->shadow, x->e->targets[s->target].fn);
+    x->before_known = shadow_expected_read(x->e->shadow, step_fn(x, s), s->offset, s->width, &x->before);
+    const struct target *st = &x->e->targets[s->target];
+    x->sizing_before = shadow_bar_sizing(x->e->shadow, st->fn, st->bar_num);
     uint32_t value = s->kind == STEP_MSE ? command_value(x, s) : s->value;
+    uint64_t size = shadow_bar_size(x->e->shadow, st->fn, st->bar_num);
+    if (s->kind == STEP_CONFIG && s->fn < 0 && s->offset == pci_bar_offset(st->bar_num) && s->width == 4 &&
+        size > 16 && size <= 0x80000000ull && (value & (uint32_t)(size - 1) & ~0xfu) &&
+        (value | (uint32_t)(size - 1) | 0xfu) != 0xffffffffu)
+        x->unaligned[s->target] = true;
     if (s->kind == STEP_MSE && s->width == 4)
         value &= 0xffff;
     if (s->kind == STEP_MSE && s->width == 1)
@@ -214,7 +351,9 @@ static void log_step(const struct run *x)
 
 bool engine_run(struct engine *e, struct check_result *r)
 {
-    struct run x = {e, r, 0};
+    struct run x = {.e = e, .r = r};
+    for (unsigned k = 0; k < e->target_count; k++)
+        x.last[k] = e->targets[k].home;
     if (e->overflow) {
         check_fail(r, "harness: the check asks for more steps, targets or addresses than the engine holds");
         return false;

@@ -13,7 +13,7 @@ const char *const options_selftest_names[] = {
     "fault", "hang", "probe-hang", "fail", "skip", "todo", "tsc-skew", "bootinfo-dump",
     "acpi-dump", "no-restore", NULL,
 };
-const char *const options_profile_names[] = {"spec", NULL};
+const char *const options_profile_names[] = {"spec", "hyperv", "xen-vpci", NULL}; /* kernel/profiles.c */
 
 #define QUOTE_MAX 80 /* longest word quoted whole in a message */
 

@@ -46,7 +46,7 @@ struct options {
     uint8_t bus, device, function;
     bool verbose, latency, list;
     char selftest[32];       /* "" = none, else one of options_selftest_names */
-    char profile[32];        /* default "spec" */
+    char profile[32];        /* default "spec"; spec, hyperv, xen-vpci (kernel/profiles.c) */
     enum cfg_mechanism cfg;  /* default auto */
 };
 

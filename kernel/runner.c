@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "classes.h"
 #include "format.h"
+#include "profiles.h"
 
 enum status { STATUS_NONE, STATUS_PASS, STATUS_SKIP, STATUS_FAIL };
 
@@ -12,7 +14,13 @@ struct check_result {
     char message[TAP_DESC_MAX];
     char yaml[1536];
     size_t yaml_len;
+    const char *classes[DIAG_MAX_CLASSES]; /* diagnosed (check_classes), static strings */
+    unsigned class_count;
+    bool diagnosed;
 };
+
+/* checks whose failure showed each class of bug_classes[], this run */
+static unsigned class_tally[64];
 
 static struct runner *active;
 static char current[TAP_DESC_MAX];
@@ -75,6 +83,31 @@ void check_diag(struct check_result *r, const char *key, const char *fmt, ...)
         r->yaml_len += (size_t)n;
 }
 
+void check_classes(struct check_result *r, const char *const *ids, unsigned n)
+{
+    if (r->diagnosed)
+        return;
+    r->diagnosed = true;
+    for (unsigned i = 0; i < n && r->class_count < DIAG_MAX_CLASSES; i++)
+        r->classes[r->class_count++] = ids[i];
+}
+
+static void tally_classes(const struct check_result *r)
+{
+    for (unsigned i = 0; i < r->class_count; i++)
+        for (unsigned k = 0; k < bug_class_count && k < sizeof class_tally / sizeof class_tally[0]; k++)
+            if (!strcmp(bug_classes[k].id, r->classes[i]))
+                class_tally[k]++;
+}
+
+static void print_tally(struct tap *t)
+{
+    for (unsigned k = 0; k < bug_class_count && k < sizeof class_tally / sizeof class_tally[0]; k++)
+        if (class_tally[k])
+            tap_comment(t, "class %s: %u check%s", bug_classes[k].id, class_tally[k],
+                        class_tally[k] == 1 ? "" : "s");
+}
+
 static bool selected(const struct runner *rn, const struct check *c, const char *desc)
 {
     if (c->selftest)
@@ -123,6 +156,12 @@ static enum tap_result tap_result_of(const struct runner *rn, const struct check
         break;
     case STATUS_FAIL: break;
     }
+    const char *documented = r->status == STATUS_FAIL
+        ? profile_covers(profile_find(rn->options->profile), r->classes, r->class_count) : NULL;
+    if (documented) { /* every class diagnosed is the vendor's documented behaviour */
+        format(reason, size, "%s", documented);
+        return TAP_TODO;
+    }
     if (c->level != CHECK_REQUIRED && rn->options->level != LEVEL_STRICT) {
         format(reason, size, "%s: %s", c->level == CHECK_STRICT ? "strict" : "perf", r->message);
         return TAP_TODO;
@@ -139,6 +178,8 @@ static void run_point(struct runner *rn, const struct check *c, unsigned i, cons
     c->run(i, &result);
     char reason[TAP_DESC_MAX] = "";
     enum tap_result t = tap_result_of(rn, c, &result, reason, sizeof reason);
+    if (result.status == STATUS_FAIL)
+        tally_classes(&result);
     char yaml[sizeof result.yaml + TAP_DESC_MAX + 16];
     format(yaml, sizeof yaml, "message: %s\n%s", result.message, result.yaml);
     tap_point(rn->tap, t, desc, reason, yaml);
@@ -153,6 +194,7 @@ void runner_attach(struct runner *rn)
 int runner_run(struct runner *rn, const struct check *first, const struct check *last)
 {
     runner_attach(rn);
+    memset(class_tally, 0, sizeof class_tally);
     tap_plan(rn->tap, runner_count(rn, first, last));
     char desc[TAP_DESC_MAX];
     for (unsigned pass = 0; pass < 2; pass++) /* checks marked `last` run after all others */
@@ -164,6 +206,7 @@ int runner_run(struct runner *rn, const struct check *first, const struct check 
                     run_point(rn, c, i, desc);
             }
         }
+    print_tally(rn->tap);
     tap_summary(rn->tap);
     return runner_verdict(rn->tap);
 }

@@ -11,14 +11,21 @@ static bool same_bus(const struct bar_target *a, const struct bar_target *b)
     return pci->functions[a->fn].upstream == pci->functions[b->fn].upstream;
 }
 
+/* a BAR can take addr: a 32-bit BAR cannot hold an address above 4 GiB (it
+ * would be truncated to one below, over RAM or another device) */
+static bool holds(const struct bar_target *b, uint64_t addr)
+{
+    return b->is64 || addr >> 32 == 0;
+}
+
 static bool swappable(const struct bar_target *t, const struct bar_target *c)
 {
-    return c->size == t->size && same_bus(t, c);
+    return c->size == t->size && same_bus(t, c) && holds(t, c->home) && holds(c, t->home);
 }
 
 static bool coverable(const struct bar_target *t, const struct bar_target *c)
 {
-    return c->size >= t->size && same_bus(t, c);
+    return c->size >= t->size && same_bus(t, c) && holds(t, c->home);
 }
 
 static void both_mse(struct engine *e, unsigned a, unsigned b, bool on)

@@ -111,7 +111,7 @@ TEST(options_bad_names_list_the_valid_ones)
             "fail, skip, todo, tsc-skew, bootinfo-dump, acpi-dump, no-restore");
     REFUSED("selftest=faults", "'selftest=faults': unknown selftest, expected one of fault, "
                                "hang, probe-hang, fail, skip, todo, tsc-skew, bootinfo-dump, acpi-dump, no-restore");
-    REFUSED("profile=qemu-7.2", "'profile=qemu-7.2': unknown profile, expected one of spec");
+    REFUSED("profile=qemu-7.2", "'profile=qemu-7.2': unknown profile, expected one of spec, hyperv, xen-vpci");
 }
 
 TEST(options_bad_patterns)

@@ -133,6 +133,8 @@ struct policy {
     bool (*forwards)(const struct sim_fn *bridge, uint64_t phys);
     /* which BAR (or MSI-X table) an access of width bytes at phys reaches */
     bool (*route)(uint64_t phys, unsigned width, struct hit *h);
+    /* which function a config access through mechanism m to bdf reaches */
+    struct pci_bdf (*cfg_route)(enum hw_cfg_mechanism m, struct pci_bdf bdf, bool write);
 };
 
 extern struct policy policy; /* the one in force */
@@ -144,6 +146,7 @@ bool correct_accept(struct cfg_write *w);
 void correct_remap(const struct cfg_write *w);
 bool correct_forwards(const struct sim_fn *bridge, uint64_t phys);
 bool correct_route(uint64_t phys, unsigned width, struct hit *h);
+struct pci_bdf correct_cfg_route(enum hw_cfg_mechanism m, struct pci_bdf bdf, bool write);
 
 /* the BAR's register(s) now, type bits masked */
 uint64_t region_register(const struct region *r);
@@ -176,7 +179,15 @@ void sim_cfg_poke(struct sim_fn *f, uint16_t offset, unsigned width, uint32_t va
 void sim_cfg_writable(struct sim_fn *f, uint16_t offset, unsigned width, uint32_t mask);
 /* the bits of a register a config write may change */
 uint32_t sim_cfg_mask(const struct sim_fn *f, uint16_t offset, unsigned width);
-/* every mechanism reaches every function (CF8: offsets below 256 only) */
+/* the function named by the last 0xCF8 address write (what the correct
+ * policy ignores: each ECAM access names its own function) */
+struct sim_cf8_latch {
+    bool set;
+    struct pci_bdf bdf;
+};
+extern struct sim_cf8_latch sim_cf8;
+/* every mechanism reaches every function (CF8: offsets below 256 only),
+ * the one policy.cfg_route names */
 bool sim_cfg_read(enum hw_cfg_mechanism m, struct pci_bdf bdf, uint16_t offset, unsigned width,
                   uint32_t *value);
 bool sim_cfg_write(enum hw_cfg_mechanism m, struct pci_bdf bdf, uint16_t offset, unsigned width,

@@ -17,10 +17,12 @@
 #define WINDOW_TYPE_64 0x0001u
 
 struct sim_model sim;
+struct sim_cf8_latch sim_cf8;
 
 void sim_model_reset(void)
 {
     memset(&sim, 0, sizeof sim);
+    sim_cf8 = (struct sim_cf8_latch){0};
     sim_mmio_reset();
 }
 
@@ -73,6 +75,22 @@ uint32_t sim_cfg_mask(const struct sim_fn *f, uint16_t offset, unsigned width)
 
 /* ---- accesses through the seam ---- */
 
+/* the spec's: an access reaches the function it names, whatever the mechanism */
+struct pci_bdf correct_cfg_route(enum hw_cfg_mechanism m, struct pci_bdf bdf, bool write)
+{
+    (void)m, (void)write;
+    return bdf;
+}
+
+/* the function an access reaches; a CF8 access latches the address it names */
+static struct pci_bdf cfg_target(enum hw_cfg_mechanism m, struct pci_bdf bdf, bool write)
+{
+    struct pci_bdf to = policy.cfg_route(m, bdf, write);
+    if (m == HW_CFG_CF8)
+        sim_cf8 = (struct sim_cf8_latch){true, bdf};
+    return to;
+}
+
 static bool access_ok(enum hw_cfg_mechanism m, uint16_t offset, unsigned width)
 {
     bool width_ok = width == 1 || width == 2 || width == 4;
@@ -83,9 +101,9 @@ static bool access_ok(enum hw_cfg_mechanism m, uint16_t offset, unsigned width)
 bool sim_cfg_read(enum hw_cfg_mechanism m, struct pci_bdf bdf, uint16_t offset, unsigned width,
                   uint32_t *value)
 {
-    const struct sim_fn *f = sim_function(bdf);
     if (!access_ok(m, offset, width))
         return false;
+    const struct sim_fn *f = sim_function(cfg_target(m, bdf, false));
     if (!f)
         *value = width == 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
     else
@@ -122,9 +140,9 @@ static void merge_byte(struct sim_fn *f, uint16_t at, uint8_t byte)
 bool sim_cfg_write(enum hw_cfg_mechanism m, struct pci_bdf bdf, uint16_t offset, unsigned width,
                    uint32_t value)
 {
-    struct sim_fn *f = sim_function(bdf);
     if (!access_ok(m, offset, width))
         return false;
+    struct sim_fn *f = sim_function(cfg_target(m, bdf, true));
     if (!f || offset >= SIM_CFG_SIZE)
         return true; /* nothing there: the write goes nowhere */
     struct cfg_write w = {f, offset, width, value, (uint16_t)sim_cfg_get(f, PCI_COMMAND, 2), NULL,

@@ -22,11 +22,13 @@
 #define WINDOW_TYPE_64 0x1u
 #define WINDOW_GRANULE 0xfffffull
 
-struct policy policy = {correct_accept, correct_remap, correct_forwards, correct_route};
+struct policy policy = {correct_accept, correct_remap, correct_forwards, correct_route,
+                        correct_cfg_route};
 
 void policy_install(const struct policy *o)
 {
-    policy = (struct policy){correct_accept, correct_remap, correct_forwards, correct_route};
+    policy = (struct policy){correct_accept, correct_remap, correct_forwards, correct_route,
+                             correct_cfg_route};
     if (!o)
         return;
     if (o->accept)
@@ -37,6 +39,8 @@ void policy_install(const struct policy *o)
         policy.forwards = o->forwards;
     if (o->route)
         policy.route = o->route;
+    if (o->cfg_route)
+        policy.cfg_route = o->cfg_route;
 }
 
 /* ---- what a config write did ---- */

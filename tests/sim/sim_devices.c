@@ -59,6 +59,15 @@ static void add_nvme(struct pci_bdf bdf, int upstream, uint64_t addr)
     sim_add_msix(f, 0x40, 0, 0x2000, 0x3000, 8);
 }
 
+/* a multi-function slot as QEMU builds it from -device nvme,addr=S.0,multifunction=on
+ * and -device nvme,addr=S.1: two NVMe controllers, function 0 says multi-function */
+static void add_nvme_pair(uint8_t slot, uint64_t addr0, uint64_t addr1)
+{
+    add_nvme(BDF(0, slot, 0), ON_BUS_0, addr0);
+    sim_cfg_poke(sim_function(BDF(0, slot, 0)), PCI_HEADER_TYPE, 1, PCI_HEADER_MULTIFUNCTION);
+    add_nvme(BDF(0, slot, 1), ON_BUS_0, addr1);
+}
+
 /* one struct virtio_pci_cap (virtio 1.2 §4.1.4) at config offset at */
 static void virtio_cap(struct sim_fn *f, uint8_t at, uint8_t cfg_type, uint8_t bar,
                        uint32_t offset, uint32_t length)
@@ -136,6 +145,7 @@ void sim_build_fabric(void)
     add_e1000e(BDF(0, 7, 0), 0xfe9c0000, 0xc040, 0xfebd8000);
     int port = add_root_port(BDF(0, 0x1c, 0), 1, 0xfebdc000, 0xfe800000, MIB);
     add_nvme(BDF(1, 0, 0), port, 0xfe800000);
+    add_nvme_pair(0x1e, 0xfebe0000, 0xfebe4000);
     for (unsigned i = 0; i < sim.fn_count; i++)
         sync_function(&sim.fns[i]);
 }

@@ -6,17 +6,21 @@
  *   mutant NAME: killed by CHECK, ... (expected CHECK, ...)
  *   mutant NAME: SURVIVED (expected CHECK, ...)
  *   mutant NAME: PARTIAL (missed CHECK, ...)
+ *   diagnosis: N mutants, K named their class   (sim_diagnosis.c)
+ *   profiles: N runs, K as expected
  *   kill matrix: N mutants, K killed, S survived
  *
  * Usage: barmove-sim [--tap NAME] [OPTION...]
  *   OPTION...   the kernel command line (DESIGN §6); default DEFAULT_OPTIONS
  *   --tap NAME  print the whole TAP of one run instead: "correct" or a mutant
  *
- * Exit 0 when the correct model passes everything and every mutant is
+ * Exit 0 when the correct model passes everything, every mutant is named by
+ * its diagnosis (or a known gap), the profile runs go as expected, and every mutant is
  * killed, 1 otherwise, 2 on a usage error or a matrix naming an unknown check. */
 #include <stdio.h>
 #include <string.h>
 
+#include "sim_diagnosis.h"
 #include "sim_matrix.h"
 #include "sim_run.h"
 
@@ -115,8 +119,11 @@ static int kill_matrix(const char *options)
     for (unsigned i = 0; i < sim_mutant_count; i++) {
         sim_run(&sim_mutants[i].policy, options, &r);
         killed += report_mutant(&sim_mutants[i], &r);
+        diagnosis_note(&sim_mutants[i], &r);
         run_result_free(&r);
     }
+    ok &= diagnosis_report();
+    ok &= profiles_demo(options);
     printf("kill matrix: %u mutants, %u killed, %u survived\n", sim_mutant_count, killed,
            sim_mutant_count - killed);
     return ok && killed == sim_mutant_count ? 0 : 1;

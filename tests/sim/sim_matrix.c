@@ -10,10 +10,7 @@
  * runs anything). BUGS.md classes with no mutant here: the hardware-like
  * transient-decoded and sizing-on-moves-live (the correct model does both),
  * the facts of section G, and the classes whose check is not written yet
- * (subdword-bar-write: move-bytewise; bar-mask-not-applied: bar-mask;
- * sizing-desync: size-then-move; coarse-block-overlap: pack-tight;
- * function-aliasing: function-isolation; cfg-latch-mix: cfg-consistency;
- * doorbell-stale: works-after-move; rom-bar-ignored), plus
+ * (doorbell-stale: works-after-move; rom-bar-ignored), plus
  * dark-move-keeps-old-live, cmd-write-lost and same-base-confusion, whose
  * behaviour the mutants of mse-clear-keeps-mapping, mse-set-no-remap and
  * swap-misroutes already show. */
@@ -21,6 +18,7 @@
 
 #include "sim_matrix.h"
 #include "sim_mutants.h"
+#include "sim_mutants_function.h"
 
 const struct mutant sim_mutants[] = {
     /* A. memory decode */
@@ -29,8 +27,7 @@ const struct mutant sim_mutants[] = {
     {"cmd-width-sensitive", {"decode-toggle-width"}, {.remap = cmd_width_sensitive}},
     {"cmd-other-bits-remap", {"cmd-other-bits"}, {.remap = cmd_other_bits_remap}},
     {"cmd-readonly", {"decode-toggle"}, {.accept = cmd_readonly}},
-    /* BUGS.md names others-stay-dark, not written yet: overlap-dark leaves B dark meanwhile */
-    {"others-reenabled", {"overlap-dark"}, {.remap = others_reenabled}},
+    {"others-reenabled", {"others-stay-dark"}, {.remap = others_reenabled}},
     /* B. BAR writes */
     {"write-dropped-while-decoding", {"move-on-lo-hi", "move-on-hi-lo"},
      {.accept = write_dropped_while_decoding}},
@@ -43,6 +40,9 @@ const struct mutant sim_mutants[] = {
      {.remap = stale_alias_remap, .route = stale_alias_route}},
     {"map-while-dark", {"move-dark", "move-off-lo-hi", "move-off-hi-lo"}, {.remap = map_while_dark}},
     {"move-refused", {"move-off-lo-hi", "cross-4g"}, {.accept = move_refused}},
+    {"subdword-bar-write", {"move-bytewise"}, {.accept = subdword_bar_write}},
+    {"bar-mask-not-applied", {"bar-mask"},
+     {.accept = bar_mask_not_applied_accept, .remap = bar_mask_not_applied_remap}},
     /* BUGS.md names swap too; here a move is inserted at MSE on, when a swap overlaps nothing */
     {"insert-fails-silently", {"overlap-dark"}, {.remap = insert_fails_silently}},
     /* C. sizing */
@@ -52,10 +52,14 @@ const struct mutant sim_mutants[] = {
     {"sizing-pattern-exact", {"size-off"}, {.accept = sizing_pattern_exact}},
     {"sizing-on-corrupts", {"size-on"},
      {.accept = sizing_on_corrupts_accept, .remap = sizing_on_corrupts_remap}},
+    {"sizing-desync", {"size-then-move"}, {.remap = sizing_desync}},
     /* D. overlap, aliasing, identity */
     {"overlap-alias", {"overlap-dark"}, {.remap = overlap_alias_remap, .route = overlap_alias_route}},
     {"overlap-loser-unmapped", {"overlap-dark"}, {.remap = overlap_loser_unmapped}},
     {"swap-misroutes", {"swap"}, {.remap = swap_misroutes_remap, .route = swap_misroutes_route}},
+    {"coarse-block-overlap", {"pack-tight"}, {.remap = coarse_block_overlap}},
+    {"function-aliasing", {"function-isolation"}, {.cfg_route = function_aliasing}},
+    {"cfg-latch-mix", {"cfg-consistency"}, {.cfg_route = cfg_latch_mix}},
     /* E. what sits behind the BAR */
     {"ram-bar-not-relocated", {"contents"}, {.remap = ram_bar_not_relocated}},
     {"contents-lost", {"contents"}, {.remap = contents_lost}},

@@ -50,4 +50,11 @@ void msix_stays(const struct cfg_write *w);
 void msix_ignores_mse(const struct cfg_write *w);
 void msix_wiped_on_bar_write(const struct cfg_write *w);
 
+/* B, C, D for the second table's write checks (sim_mutants_more.c) */
+bool subdword_bar_write(struct cfg_write *w);
+bool bar_mask_not_applied_accept(struct cfg_write *w);
+void bar_mask_not_applied_remap(const struct cfg_write *w);
+void sizing_desync(const struct cfg_write *w);
+void coarse_block_overlap(const struct cfg_write *w);
+
 #endif
