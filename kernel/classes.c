@@ -145,6 +145,9 @@ const struct signature signatures[] = {
      {"overlap-loser-unmapped", "msix-wiped-on-bar-write", "coarse-block-overlap", "insert-fails-silently",
       "sizing-on-loses-mapping"},
      "answers nowhere before this check wrote anything: an earlier check's moves left it unmapped"},
+    {S(OBS_AS_FOUND), S(OBS_NOWHERE) | S(OBS_ELSEWHERE), 1, -1, -1, -1, {"same-base-confusion"},
+     "answers nowhere or at another BAR's address before this check wrote anything: an earlier check "
+     "left two BARs at one base, and address-keyed books moved the other one"},
     {S(OBS_AS_FOUND), S(OBS_NOWHERE), 1, -1, -1, -1, {"contents-lost"},
      "(as above, for a RAM-backed probe)", .probes = S(OBS_PROBE_RAM)},
     {WRITES | S(OBS_SIZING), S(OBS_READBACK), -1, 0, 0, -1,

@@ -94,6 +94,13 @@ TEST(classes_look_alikes_and_conditions)
                                       .overlap = true, .sibling = true},
                  ids);
     EXPECT(names(ids, n, "function-aliasing"));
+    /* a BAR found dark before the check wrote: address-keyed books an earlier check confused */
+    n = diagnose((struct observation){.step = OBS_AS_FOUND, .what = OBS_NOWHERE, .decode = true}, ids);
+    EXPECT(names(ids, n, "same-base-confusion") && names(ids, n, "overlap-loser-unmapped"));
+    n = diagnose((struct observation){.step = OBS_AS_FOUND, .what = OBS_NOWHERE, .decode = false}, ids);
+    EXPECT(!names(ids, n, "same-base-confusion"));
+    n = diagnose((struct observation){.step = OBS_AS_FOUND, .what = OBS_ELSEWHERE, .decode = true}, ids);
+    EXPECT(names(ids, n, "same-base-confusion"));
     n = diagnose((struct observation){.step = OBS_CONTENTS, .what = OBS_CONTENTS_LOST, .decode = true}, ids);
     EXPECT(names(ids, n, "contents-lost"));
     /* the join, and no match at all */

@@ -10,10 +10,7 @@
  * runs anything). BUGS.md classes with no mutant here: the hardware-like
  * transient-decoded and sizing-on-moves-live (the correct model does both),
  * the facts of section G, and the classes whose check is not written yet
- * (doorbell-stale: works-after-move; rom-bar-ignored), plus
- * dark-move-keeps-old-live, cmd-write-lost and same-base-confusion, whose
- * behaviour the mutants of mse-clear-keeps-mapping, mse-set-no-remap and
- * swap-misroutes already show. */
+ * (doorbell-stale: works-after-move; rom-bar-ignored). */
 #include <string.h>
 
 #include "sim_matrix.h"
@@ -26,6 +23,7 @@ const struct mutant sim_mutants[] = {
     {"mse-set-no-remap", {"decode-toggle"}, {.remap = mse_set_no_remap}},
     {"cmd-width-sensitive", {"decode-toggle-width"}, {.remap = cmd_width_sensitive}},
     {"cmd-other-bits-remap", {"cmd-other-bits"}, {.remap = cmd_other_bits_remap}},
+    {"cmd-write-lost", {"decode-toggle"}, {.remap = cmd_write_lost}},
     {"cmd-readonly", {"decode-toggle"}, {.accept = cmd_readonly}},
     {"others-reenabled", {"others-stay-dark"}, {.remap = others_reenabled}},
     /* B. BAR writes */
@@ -38,6 +36,7 @@ const struct mutant sim_mutants[] = {
     {"high-write-not-acted-on", {"move-high-only", "cross-4g"}, {.remap = high_write_not_acted_on}},
     {"stale-alias-after-move", {"move-off-lo-hi", "move-dark"},
      {.remap = stale_alias_remap, .route = stale_alias_route}},
+    {"dark-move-keeps-old-live", {"move-dark"}, {.remap = dark_move_keeps_old_live}},
     {"map-while-dark", {"move-dark", "move-off-lo-hi", "move-off-hi-lo"}, {.remap = map_while_dark}},
     {"move-refused", {"move-off-lo-hi", "cross-4g"}, {.accept = move_refused}},
     {"subdword-bar-write", {"move-bytewise"}, {.accept = subdword_bar_write}},
@@ -57,6 +56,7 @@ const struct mutant sim_mutants[] = {
     {"overlap-alias", {"overlap-dark"}, {.remap = overlap_alias_remap, .route = overlap_alias_route}},
     {"overlap-loser-unmapped", {"overlap-dark"}, {.remap = overlap_loser_unmapped}},
     {"swap-misroutes", {"swap"}, {.remap = swap_misroutes_remap, .route = swap_misroutes_route}},
+    {"same-base-confusion", {"overlap-dark", "swap"}, {.remap = same_base_remap, .route = same_base_route}},
     {"coarse-block-overlap", {"pack-tight"}, {.remap = coarse_block_overlap}},
     {"function-aliasing", {"function-isolation"}, {.cfg_route = function_aliasing}},
     {"cfg-latch-mix", {"cfg-consistency"}, {.cfg_route = cfg_latch_mix}},

@@ -13,6 +13,7 @@ void mse_set_no_remap(const struct cfg_write *w);
 void cmd_width_sensitive(const struct cfg_write *w);
 void cmd_other_bits_remap(const struct cfg_write *w);
 bool cmd_readonly(struct cfg_write *w);
+void cmd_write_lost(const struct cfg_write *w);
 void others_reenabled(const struct cfg_write *w);
 bool bridge_window_ignored(const struct sim_fn *bridge, uint64_t phys);
 
@@ -26,6 +27,7 @@ void stale_alias_remap(const struct cfg_write *w);
 bool stale_alias_route(uint64_t phys, unsigned width, struct hit *h);
 void map_while_dark(const struct cfg_write *w);
 bool move_refused(struct cfg_write *w);
+void dark_move_keeps_old_live(const struct cfg_write *w);
 
 /* C. sizing (sim_mutants_sizing.c) */
 void sizing_keeps_old(const struct cfg_write *w);
@@ -42,6 +44,8 @@ void overlap_loser_unmapped(const struct cfg_write *w);
 void insert_fails_silently(const struct cfg_write *w);
 void swap_misroutes_remap(const struct cfg_write *w);
 bool swap_misroutes_route(uint64_t phys, unsigned width, struct hit *h);
+void same_base_remap(const struct cfg_write *w);
+bool same_base_route(uint64_t phys, unsigned width, struct hit *h);
 
 /* E. what sits behind the BAR (sim_mutants_behind.c) */
 void ram_bar_not_relocated(const struct cfg_write *w);

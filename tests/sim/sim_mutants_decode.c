@@ -78,6 +78,34 @@ void cmd_other_bits_remap(const struct cfg_write *w)
     msix_follow(w->fn);
 }
 
+/* cmd-write-lost: the map that MSE 0->1 asks for fails and the whole
+ * COMMAND write is dropped: MSE reads back 0 and the BAR answers nowhere
+ * (Xen vPCI: header.c cmd_write ignores modify_bars' error, and
+ * vpci_process_pending turns decode off when the mapping fails). Model:
+ * the map fails whenever a BAR of the function comes back on without a BAR
+ * write since decode went off (its old p2m range still being torn down), so
+ * the sizing and moves around it still work and a plain toggle does not. */
+static bool written_since_off[SIM_MAX_REGIONS];
+
+void cmd_write_lost(const struct cfg_write *w)
+{
+    bool fails = false;
+    if (w->region)
+        written_since_off[region_index(w->region)] = true;
+    correct_remap(w);
+    if (!write_sets_mse(w))
+        return;
+    FOR_EACH_REGION(r)
+        if (region_fn(r) == w->fn) {
+            fails |= r->addr && !written_since_off[region_index(r)];
+            written_since_off[region_index(r)] = false;
+        }
+    if (!fails)
+        return;
+    sim_cfg_poke(w->fn, PCI_COMMAND, 2, w->command_before); /* the write is lost */
+    sync_function(w->fn);
+}
+
 /* cmd-readonly: COMMAND ignores every write, so decode can never be turned
  * off (Bochs 2.7 std VGA: "disallowing write to command"). */
 bool cmd_readonly(struct cfg_write *w)

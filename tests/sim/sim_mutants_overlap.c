@@ -137,3 +137,45 @@ bool swap_misroutes_route(uint64_t phys, unsigned width, struct hit *h)
         h->region = &sim.regions[first];
     return true;
 }
+
+/* ---- same-base-confusion ---- */
+
+/* the VMM books every BAR's range on its bus by base address, dark or not,
+ * and finds the range a BAR write moves by the BAR's old address: when two
+ * BARs share a base (one of them dark), it moves whichever it meets first,
+ * and an access there reaches the BAR first booked at that base
+ * (cloud-hypervisor, PR #8695: move_bar looks the BAR up by old base). */
+static uint64_t booked_at[SIM_MAX_REGIONS];
+static bool booked_yet[SIM_MAX_REGIONS];
+
+static struct region *first_booked(uint64_t base)
+{
+    FOR_EACH_REGION(r)
+        if (booked_yet[region_index(r)] && booked_at[region_index(r)] == base)
+            return r;
+    return NULL;
+}
+
+void same_base_remap(const struct cfg_write *w)
+{
+    FOR_EACH_REGION(r)
+        if (!booked_yet[region_index(r)]) {
+            booked_at[region_index(r)] = r->addr;
+            booked_yet[region_index(r)] = true;
+        }
+    correct_remap(w);
+    if (!w->region)
+        return;
+    struct region *moved = w->region->prev_addr ? first_booked(w->region->prev_addr) : NULL;
+    booked_at[region_index(moved ? moved : w->region)] = w->region->addr;
+}
+
+bool same_base_route(uint64_t phys, unsigned width, struct hit *h)
+{
+    if (!correct_route(phys, width, h))
+        return false;
+    struct region *owner = h->msix ? NULL : first_booked(h->region->base);
+    if (owner)
+        h->region = owner;
+    return true;
+}

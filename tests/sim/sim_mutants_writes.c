@@ -127,3 +127,25 @@ bool move_refused(struct cfg_write *w)
         return true;
     return w->value == (uint32_t)(r->home >> 32);
 }
+
+/* dark-move-keeps-old-live: MSE 1->0 unmaps, but a BAR write made while
+ * decode is off is only queued, and the VMM puts the BAR back at its old
+ * address until the next MSE 0->1 applies the queue: the old range decodes
+ * with MSE=0 (cloud-hypervisor pending_bar_reprogram, Firecracker PR #6156).
+ * Unlike mse-clear-keeps-mapping, a plain decode toggle is right. */
+static bool queued_while_dark[SIM_MAX_REGIONS];
+
+void dark_move_keeps_old_live(const struct cfg_write *w)
+{
+    correct_remap(w);
+    if (w->region && !sim_decoding(w->fn) && w->region->last_base)
+        queued_while_dark[region_index(w->region)] = true;
+    FOR_EACH_REGION(r)
+        if (region_fn(r) == w->fn && queued_while_dark[region_index(r)]) {
+            if (sim_decoding(w->fn))
+                queued_while_dark[region_index(r)] = false; /* the edge applied it */
+            else
+                region_map(r, r->last_base);
+        }
+    msix_follow(w->fn);
+}
