@@ -210,6 +210,11 @@ const struct signature signatures[] = {
     {ANY_STEP, S(OBS_CONTENTS_LOST), -1, -1, -1, -1,
      {"contents-lost", "ram-bar-not-relocated", "msix-wiped-on-bar-write"},
      "the pattern the guest wrote is gone"},
+    /* --- requests through the BAR (works-after-move) --- */
+    {S(OBS_IO), S(OBS_DOORBELL_STALE), -1, -1, -1, -1, {"doorbell-stale"},
+     "a doorbell written at the old address, or while MSE=0, started the request"},
+    {S(OBS_IO), S(OBS_IO_FAILED), 1, -1, -1, -1, {"doorbell-stale"},
+     "the request did not complete through the BAR's new address (its doorbell stayed behind)"},
 };
 #pragma GCC diagnostic pop
 const unsigned signature_count = sizeof signatures / sizeof signatures[0];

@@ -41,6 +41,7 @@ enum obs_step {
     OBS_CONTENTS,   /* fill / verify / scribble of a RAM-backed BAR */
     OBS_BRIDGE,     /* a write to a bridge above the target */
     OBS_LOOK,       /* no write: a second look */
+    OBS_IO,         /* a device request (NVMe admin command) through the BAR */
     OBS_STEP_KINDS
 };
 
@@ -54,6 +55,8 @@ enum obs_what {
     OBS_ELSEWHERE,     /* answers at some other watched address */
     OBS_READBACK,      /* a BAR or COMMAND write does not read back as written */
     OBS_CONTENTS_LOST, /* a RAM-backed BAR lost the pattern the guest wrote */
+    OBS_IO_FAILED,     /* a request through the BAR where it answers did not complete as asked */
+    OBS_DOORBELL_STALE, /* a doorbell rung where the BAR must not answer started the request */
     OBS_WHAT_KINDS
 };
 

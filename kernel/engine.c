@@ -123,3 +123,8 @@ void engine_scribble(struct engine *e, unsigned target, bool at_home, const char
 {
     add_step(e, STEP_SCRIBBLE, target, 0, 0, at_home, name);
 }
+
+void engine_nvme(struct engine *e, unsigned target, enum step_kind kind, bool at_home, const char *name)
+{
+    add_step(e, kind, target, 0, 0, at_home, name);
+}

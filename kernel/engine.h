@@ -29,6 +29,11 @@ enum step_kind {
     STEP_VERIFY,    /* RAM-backed BAR: the pattern must read back where it answers */
     STEP_SCRIBBLE,  /* write junk at the BAR's old or new address while it must not
                        answer there (value: 0 = recorded address, 1 = its home) */
+    STEP_NVME_IDENTIFY, /* NVMe BAR0: an admin Identify Controller where it answers, start to stop */
+    STEP_NVME_SUBMIT,   /* NVMe BAR0: enable the controller, put an Identify in the SQ, no doorbell */
+    STEP_NVME_STALE,    /* ring the SQ0 doorbell where the BAR must not answer (value as
+                           STEP_SCRIBBLE): nothing may complete within a bounded wait */
+    STEP_NVME_COMPLETE, /* ring the doorbell where it answers; the Identify must complete; stop */
 };
 
 struct step {
@@ -90,6 +95,8 @@ void engine_look(struct engine *e, const char *name);
 void engine_fill(struct engine *e, unsigned target, uint32_t seed);
 void engine_verify(struct engine *e, unsigned target, const char *name);
 void engine_scribble(struct engine *e, unsigned target, bool at_home, const char *name);
+/* NVMe admin I/O through BAR0 (kernel/engine_nvme.c; DESIGN works-after-move) */
+void engine_nvme(struct engine *e, unsigned target, enum step_kind kind, bool at_home, const char *name);
 /* applies every step, checking after each; true when all matched the oracle */
 bool engine_run(struct engine *e, struct check_result *r);
 

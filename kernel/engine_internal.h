@@ -7,4 +7,8 @@
 bool engine_contents_step(struct engine *e, const struct step *s, struct check_result *r,
                           unsigned step_number);
 
+/* STEP_NVME_*; false after check_fail */
+bool engine_nvme_step(struct engine *e, const struct step *s, struct check_result *r,
+                      unsigned step_number);
+
 #endif

@@ -35,6 +35,8 @@ static enum obs_step observed_step(const struct run *x)
         return OBS_LOOK;
     if (s->kind == STEP_FILL || s->kind == STEP_VERIFY || s->kind == STEP_SCRIBBLE)
         return OBS_CONTENTS;
+    if (s->kind >= STEP_NVME_IDENTIFY)
+        return OBS_IO;
     if (s->fn >= 0)
         return OBS_BRIDGE;
     if (s->kind == STEP_MSE)
@@ -317,6 +319,8 @@ static bool apply(struct run *x, const struct step *s)
         return true;
     if (s->kind == STEP_FILL || s->kind == STEP_VERIFY || s->kind == STEP_SCRIBBLE)
         return engine_contents_step(x->e, s, x->r, x->step);
+    if (s->kind >= STEP_NVME_IDENTIFY)
+        return engine_nvme_step(x->e, s, x->r, x->step);
     x->cmd_before = shadow_command(x->e->shadow, x->e->targets[s->target].fn);
     x->before_known = shadow_expected_read(x->e->shadow, step_fn(x, s), s->offset, s->width, &x->before);
     const struct target *st = &x->e->targets[s->target];

@@ -80,6 +80,7 @@ static bool selected(enum target_filter f, const struct bar_target *t)
     case TARGET_MEM64: return t->is64;
     case TARGET_MSIX: return holds_msix_table(t);
     case TARGET_RAM: return t->probe.type && !strcmp(t->probe.type->name, "ivshmem-ram");
+    case TARGET_NVME: return t->probe.type && !strcmp(t->probe.type->name, "nvme-aqa");
     case TARGET_BEHIND_BRIDGE: return platform()->pci.functions[t->fn].upstream != PCI_NO_UPSTREAM;
     default: return true;
     }

@@ -14,6 +14,7 @@ enum target_filter {
     TARGET_MSIX,  /* BARs that hold their function's MSI-X table */
     TARGET_RAM,   /* RAM-backed BARs (ivshmem): their contents must move with them */
     TARGET_BEHIND_BRIDGE, /* BARs of functions below a bridge */
+    TARGET_NVME,  /* NVMe BAR0 (class 01:08:02) whose controller halted (the AQA probe) */
 };
 
 struct bar_target {

@@ -103,6 +103,10 @@ TEST(classes_look_alikes_and_conditions)
     EXPECT(names(ids, n, "same-base-confusion"));
     n = diagnose((struct observation){.step = OBS_CONTENTS, .what = OBS_CONTENTS_LOST, .decode = true}, ids);
     EXPECT(names(ids, n, "contents-lost"));
+    n = diagnose((struct observation){.step = OBS_IO, .what = OBS_DOORBELL_STALE, .decode = false}, ids);
+    EXPECT(names(ids, n, "doorbell-stale"));
+    n = diagnose((struct observation){.step = OBS_IO, .what = OBS_IO_FAILED, .decode = true}, ids);
+    EXPECT(names(ids, n, "doorbell-stale"));
     /* the join, and no match at all */
     char buf[64];
     classes_join(ids, 0, buf, sizeof buf);

@@ -216,6 +216,7 @@ enum sim_reg_kind {
     SIM_REG_PLAIN,    /* reads what was written (writable bits) */
     SIM_REG_INVERTED, /* stores the NOT of what is written (QEMU edu's liveness check) */
     SIM_REG_NVME_CC,  /* NVMe CC: CSTS.RDY follows CC.EN at once */
+    SIM_REG_NVME_SQ0, /* NVMe SQ0 tail doorbell: runs the admin commands up to the tail */
 };
 void sim_mmio_reset(void);
 void sim_register(struct region *r, uint32_t offset, unsigned width, uint64_t value,
@@ -224,6 +225,8 @@ void sim_register(struct region *r, uint32_t offset, unsigned width, uint64_t va
 void sim_ram_clear(const struct region *r);
 /* masks and zeroes every MSI-X vector of f */
 void sim_msix_wipe(struct sim_fn *f);
+/* the NVMe SQ0 tail doorbell's offset in BAR0 */
+#define SIM_NVME_SQ0TDBL 0x1000
 uint64_t sim_device_read(const struct hit *h, unsigned width);
 void sim_device_write(const struct hit *h, unsigned width, uint64_t value);
 

@@ -17,6 +17,8 @@
 #define NVME_CC 0x14
 #define NVME_CSTS 0x1c
 #define NVME_AQA 0x24
+#define NVME_ASQ 0x28
+#define NVME_ACQ 0x30
 #define VIRTIO_CAP_BODY 16
 
 static struct sim_fn *decoding(struct sim_fn *f, uint16_t command)
@@ -45,7 +47,8 @@ static void add_ivshmem(struct pci_bdf bdf, uint32_t bar0, uint64_t shm, uint64_
 }
 
 /* nvme 1b36:0010: BAR0 mem64 16 KiB, the controller left enabled (SeaBIOS
- * probed it), MSI-X table at 0x2000 and PBA at 0x3000 in BAR0 */
+ * probed it), MSI-X table at 0x2000 and PBA at 0x3000 in BAR0; the admin
+ * queue registers and the SQ0 tail doorbell (sim_mmio.c runs the commands) */
 static void add_nvme(struct pci_bdf bdf, int upstream, uint64_t addr)
 {
     struct sim_fn *f = decoding(sim_add_function(bdf, 0x1b36, 0x0010, 0x010802, upstream),
@@ -56,6 +59,9 @@ static void add_nvme(struct pci_bdf bdf, int upstream, uint64_t addr)
     sim_register(r, NVME_CC, 4, 0x00460001, 0x00fffff1, SIM_REG_NVME_CC);
     sim_register(r, NVME_CSTS, 4, 1, 0, SIM_REG_PLAIN);
     sim_register(r, NVME_AQA, 4, 0x001f001f, 0x0fff0fff, SIM_REG_PLAIN); /* ASQS, ACQS only */
+    sim_register(r, NVME_ASQ, 8, 0, ~0xfffull, SIM_REG_PLAIN);
+    sim_register(r, NVME_ACQ, 8, 0, ~0xfffull, SIM_REG_PLAIN);
+    sim_register(r, SIM_NVME_SQ0TDBL, 4, 0, 0xffff, SIM_REG_NVME_SQ0);
     sim_add_msix(f, 0x40, 0, 0x2000, 0x3000, 8);
 }
 

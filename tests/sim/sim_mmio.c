@@ -1,16 +1,25 @@
-/* What sits behind the BARs: declared registers, RAM (ivshmem's shared
+/* What sits behind the BARs: declared registers, the NVMe admin queues (an
+ * Identify Controller run from the SQ0 doorbell through the seam's DMA
+ * memory, Bus Master on), RAM (ivshmem's shared
  * memory, kept as the 8-byte words that were written) and the MSI-X table
  * emulation. Everything else inside a BAR reads 0 and drops writes, as
  * unassigned memory does on QEMU. Accesses are 1, 2, 4 or 8 bytes, naturally
  * aligned (the seam checks that), and may cover part of a register. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sim.h"
 
-#define MAX_REGISTERS 64
+#define MAX_REGISTERS 128
 #define MAX_RAM_WORDS 512
 #define NVME_CSTS 0x1c
+#define NVME_AQA 0x24
+#define NVME_ASQ 0x28
+#define NVME_ACQ 0x30
+#define NVME_SQE 64
+#define NVME_CQE 16
+#define NVME_IDENTIFY_SIZE 4096
 #define MSIX_VECTOR_CONTROL 3
 #define MSIX_VECTOR_MASKED 1u
 
@@ -154,12 +163,79 @@ static uint64_t register_read(const struct region *r, uint64_t offset, unsigned 
     return g ? (g->value >> (8 * (offset - g->offset))) & lanes(width) : 0;
 }
 
+/* the admin queues' state of each region's controller (reset when it halts) */
+static struct nvme_queue {
+    uint32_t sq_head, cq_tail;
+    uint32_t sq_size, cq_size; /* from AQA, latched when CC.EN is set */
+    bool phase_flipped; /* the CQ wrapped: the phase tag written is 0 */
+} nvme_queues[SIM_MAX_REGIONS];
+
 /* the controller halts or starts at once: CSTS.RDY = CC.EN */
 static void nvme_cc_written(const struct sim_register *cc)
 {
     struct sim_register *csts = register_at(cc->region, NVME_CSTS, 4);
     if (csts)
         csts->value = (csts->value & ~1ull) | (cc->value & 1);
+    struct nvme_queue *q = &nvme_queues[region_index(cc->region)];
+    const struct sim_register *aqa = register_at(cc->region, NVME_AQA, 4);
+    memset(q, 0, sizeof *q);
+    if ((cc->value & 1) && aqa) {
+        q->sq_size = (uint32_t)(aqa->value & 0xfff) + 1;
+        q->cq_size = (uint32_t)(aqa->value >> 16 & 0xfff) + 1;
+    }
+}
+
+/* the model's DMA: the seam's "physical" addresses are host pointers (sim_hw.c) */
+static void *dma(uint64_t phys)
+{
+    return (void *)(uintptr_t)phys;
+}
+
+/* one admin command: Identify Controller (CNS 1) fills VID and SSVID from
+ * config space; any other command completes with Invalid Opcode */
+static void nvme_command(const struct region *r, const uint32_t *sqe, uint32_t *cqe, bool phase,
+                         uint32_t sq_head)
+{
+    uint32_t status = 0;
+    uint64_t prp1 = sqe[6] | (uint64_t)sqe[7] << 32;
+    const struct sim_fn *f = &sim.fns[r->fn];
+    if ((sqe[0] & 0xff) == 0x06 && (sqe[10] & 0xff) == 1 && prp1) {
+        uint8_t *data = dma(prp1);
+        uint32_t vid = sim_cfg_get(f, 0x00, 2), ssvid = sim_cfg_get(f, 0x2c, 2);
+        memset(data, 0, NVME_IDENTIFY_SIZE);
+        data[0] = (uint8_t)vid, data[1] = (uint8_t)(vid >> 8);
+        data[2] = (uint8_t)ssvid, data[3] = (uint8_t)(ssvid >> 8);
+    } else {
+        status = 0x01; /* Invalid Command Opcode */
+    }
+    cqe[0] = cqe[1] = 0;
+    cqe[2] = sq_head; /* SQID 0 */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    cqe[3] = (sqe[0] >> 16) | (uint32_t)phase << 16 | status << 17;
+}
+
+/* the SQ0 tail doorbell: every command from the head up to the new tail */
+static void nvme_doorbell(const struct sim_register *db)
+{
+    const struct region *r = db->region;
+    const struct sim_register *csts = register_at(r, NVME_CSTS, 4);
+    const struct sim_register *asq = register_at(r, NVME_ASQ, 8), *acq = register_at(r, NVME_ACQ, 8);
+    struct nvme_queue *q = &nvme_queues[region_index(r)];
+    uint32_t sq_size = q->sq_size, cq_size = q->cq_size, tail = (uint32_t)db->value;
+    bool master = sim_cfg_get(&sim.fns[r->fn], 0x04, 2) & 0x4; /* COMMAND: Bus Master Enable */
+    if (!master || !csts || !asq || !acq || !(csts->value & 1) || !asq->value || !acq->value || sq_size < 2 ||
+        cq_size < 2 || tail >= sq_size)
+        return;
+    while (q->sq_head != tail) {
+        const uint32_t *sqe = dma(asq->value + (uint64_t)q->sq_head * NVME_SQE);
+        q->sq_head = (q->sq_head + 1) % sq_size;
+        uint32_t *cqe = dma(acq->value + (uint64_t)q->cq_tail * NVME_CQE);
+        nvme_command(r, sqe, cqe, !q->phase_flipped, q->sq_head);
+        if (++q->cq_tail == cq_size) {
+            q->cq_tail = 0;
+            q->phase_flipped = !q->phase_flipped;
+        }
+    }
 }
 
 static void register_write(const struct region *r, uint64_t offset, unsigned width, uint64_t v)
@@ -173,6 +249,8 @@ static void register_write(const struct region *r, uint64_t offset, unsigned wid
     g->value = (g->value & ~touched) | ((data << shift) & touched);
     if (g->kind == SIM_REG_NVME_CC)
         nvme_cc_written(g);
+    if (g->kind == SIM_REG_NVME_SQ0)
+        nvme_doorbell(g);
 }
 
 uint64_t sim_device_read(const struct hit *h, unsigned width)

@@ -48,6 +48,7 @@ void same_base_remap(const struct cfg_write *w);
 bool same_base_route(uint64_t phys, unsigned width, struct hit *h);
 
 /* E. what sits behind the BAR (sim_mutants_behind.c) */
+bool doorbell_stale_route(uint64_t phys, unsigned width, struct hit *h);
 void ram_bar_not_relocated(const struct cfg_write *w);
 void contents_lost(const struct cfg_write *w);
 void msix_stays(const struct cfg_write *w);
