@@ -128,3 +128,8 @@ void engine_nvme(struct engine *e, unsigned target, enum step_kind kind, bool at
 {
     add_step(e, kind, target, 0, 0, at_home, name);
 }
+
+void engine_virtio(struct engine *e, unsigned target, enum step_kind kind, bool at_home, const char *name)
+{
+    add_step(e, kind, target, 0, 0, at_home, name);
+}

@@ -34,6 +34,11 @@ enum step_kind {
     STEP_NVME_STALE,    /* ring the SQ0 doorbell where the BAR must not answer (value as
                            STEP_SCRIBBLE): nothing may complete within a bounded wait */
     STEP_NVME_COMPLETE, /* ring the doorbell where it answers; the Identify must complete; stop */
+    STEP_VIRTIO_REQUEST, /* virtio-rng: one 16-byte request through the BAR where it answers, reset to reset */
+    STEP_VIRTIO_SUBMIT,  /* virtio-rng: set up queue 0, make one buffer available, no notify */
+    STEP_VIRTIO_STALE,   /* notify queue 0 where the BAR must not answer (value as
+                            STEP_SCRIBBLE): the used index may not move within a bounded wait */
+    STEP_VIRTIO_COMPLETE, /* notify where it answers; the buffer must come back filled; reset */
 };
 
 struct step {
@@ -97,6 +102,8 @@ void engine_verify(struct engine *e, unsigned target, const char *name);
 void engine_scribble(struct engine *e, unsigned target, bool at_home, const char *name);
 /* NVMe admin I/O through BAR0 (kernel/engine_nvme.c; DESIGN works-after-move) */
 void engine_nvme(struct engine *e, unsigned target, enum step_kind kind, bool at_home, const char *name);
+/* virtio-rng requests through the common config's BAR (kernel/engine_virtio.c) */
+void engine_virtio(struct engine *e, unsigned target, enum step_kind kind, bool at_home, const char *name);
 /* applies every step, checking after each; true when all matched the oracle */
 bool engine_run(struct engine *e, struct check_result *r);
 

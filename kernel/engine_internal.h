@@ -11,4 +11,8 @@ bool engine_contents_step(struct engine *e, const struct step *s, struct check_r
 bool engine_nvme_step(struct engine *e, const struct step *s, struct check_result *r,
                       unsigned step_number);
 
+/* STEP_VIRTIO_*; false after check_fail */
+bool engine_virtio_step(struct engine *e, const struct step *s, struct check_result *r,
+                        unsigned step_number);
+
 #endif

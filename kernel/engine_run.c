@@ -319,6 +319,8 @@ static bool apply(struct run *x, const struct step *s)
         return true;
     if (s->kind == STEP_FILL || s->kind == STEP_VERIFY || s->kind == STEP_SCRIBBLE)
         return engine_contents_step(x->e, s, x->r, x->step);
+    if (s->kind >= STEP_VIRTIO_REQUEST)
+        return engine_virtio_step(x->e, s, x->r, x->step);
     if (s->kind >= STEP_NVME_IDENTIFY)
         return engine_nvme_step(x->e, s, x->r, x->step);
     x->cmd_before = shadow_command(x->e->shadow, x->e->targets[s->target].fn);

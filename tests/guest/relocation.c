@@ -74,6 +74,13 @@ static bool holds_msix_table(const struct bar_target *t)
     return c->msix && c->msix_info.table_bir == t->bar_num;
 }
 
+static bool is_virtio_rng(const struct bar_target *t)
+{
+    const struct pci_function *f = &platform()->pci.functions[t->fn];
+    return t->probe.type && !strcmp(t->probe.type->name, "virtio-dfselect") && f->vendor == 0x1af4 &&
+           (f->device == 0x1044 || f->device == 0x1005);
+}
+
 static bool selected(enum target_filter f, const struct bar_target *t)
 {
     switch (f) {
@@ -81,6 +88,8 @@ static bool selected(enum target_filter f, const struct bar_target *t)
     case TARGET_MSIX: return holds_msix_table(t);
     case TARGET_RAM: return t->probe.type && !strcmp(t->probe.type->name, "ivshmem-ram");
     case TARGET_NVME: return t->probe.type && !strcmp(t->probe.type->name, "nvme-aqa");
+    case TARGET_VIRTIO_RNG: return is_virtio_rng(t);
+    case TARGET_WORKS: return selected(TARGET_NVME, t) || is_virtio_rng(t);
     case TARGET_BEHIND_BRIDGE: return platform()->pci.functions[t->fn].upstream != PCI_NO_UPSTREAM;
     default: return true;
     }

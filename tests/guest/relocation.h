@@ -15,6 +15,8 @@ enum target_filter {
     TARGET_RAM,   /* RAM-backed BARs (ivshmem): their contents must move with them */
     TARGET_BEHIND_BRIDGE, /* BARs of functions below a bridge */
     TARGET_NVME,  /* NVMe BAR0 (class 01:08:02) whose controller halted (the AQA probe) */
+    TARGET_VIRTIO_RNG, /* virtio-rng (1af4:1044, 1af4:1005): the common config's BAR (virtio-dfselect) */
+    TARGET_WORKS, /* TARGET_NVME and TARGET_VIRTIO_RNG: BARs a request can go through */
 };
 
 struct bar_target {
