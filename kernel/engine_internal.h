@@ -7,6 +7,24 @@
 bool engine_contents_step(struct engine *e, const struct step *s, struct check_result *r,
                           unsigned step_number);
 
+/* A device request driven through a moved BAR (works-after-move): what one
+ * driver (NVMe admin queue, virtio-rng virtqueue) supplies; engine_io_step
+ * does the dispatch both share. Each returns false after check_fail. */
+struct io_driver {
+    const char *request;   /* "an Identify", "a virtio request": for harness messages */
+    const char *no_memory; /* the harness message when DMA memory ran out */
+    enum step_kind submit_kind, stale_kind, complete_kind; /* the request kind is the rest */
+    bool (*buffers)(void);
+    bool (*running)(void);
+    bool (*submit)(struct check_result *r, const struct target *t, uint64_t at);
+    bool (*complete)(struct engine *e, const struct step *s, struct check_result *r, unsigned n,
+                     uint64_t at);
+    bool (*stale)(struct engine *e, const struct step *s, struct check_result *r, unsigned n,
+                  uint64_t where);
+};
+bool engine_io_step(const struct io_driver *d, struct engine *e, const struct step *s,
+                    struct check_result *r, unsigned step_number);
+
 /* STEP_NVME_*; false after check_fail */
 bool engine_nvme_step(struct engine *e, const struct step *s, struct check_result *r,
                       unsigned step_number);

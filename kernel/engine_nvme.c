@@ -221,33 +221,31 @@ static bool stale(struct engine *e, const struct step *s, struct check_result *r
     return false;
 }
 
+static bool submit_at(struct check_result *r, const struct target *t, uint64_t at)
+{
+    (void)t;
+    return submit(r, at);
+}
+
+static bool running(void)
+{
+    return io.running;
+}
+
+static const struct io_driver driver = {
+    .request = "an Identify",
+    .no_memory = "harness: no DMA memory left for the NVMe queues",
+    .submit_kind = STEP_NVME_SUBMIT,
+    .stale_kind = STEP_NVME_STALE,
+    .complete_kind = STEP_NVME_COMPLETE,
+    .buffers = buffers,
+    .running = running,
+    .submit = submit_at,
+    .complete = complete,
+    .stale = stale,
+};
+
 bool engine_nvme_step(struct engine *e, const struct step *s, struct check_result *r, unsigned step_number)
 {
-    struct target *t = &e->targets[s->target];
-    uint64_t at = 0;
-    if (!buffers()) {
-        check_fail(r, "harness: no DMA memory left for the NVMe queues");
-        return false;
-    }
-    if (s->kind == STEP_NVME_STALE) {
-        if (!io.running) {
-            check_fail(r, "harness: step %u \"%s\" needs an Identify submitted", step_number, s->name);
-            return false;
-        }
-        return stale(e, s, r, step_number, s->value ? t->home : shadow_bar_addr(e->shadow, t->fn, t->bar_num));
-    }
-    if (oracle_answer(e->shadow, t->fn, t->bar_num, &at) != ORACLE_AT) {
-        check_fail(r, "harness: step %u \"%s\" needs the BAR to answer somewhere", step_number, s->name);
-        return false;
-    }
-    if (s->kind == STEP_NVME_COMPLETE) {
-        if (!io.running) {
-            check_fail(r, "harness: step %u \"%s\" needs an Identify submitted", step_number, s->name);
-            return false;
-        }
-        return complete(e, s, r, step_number, at);
-    }
-    if (!submit(r, at))
-        return false;
-    return s->kind == STEP_NVME_SUBMIT || complete(e, s, r, step_number, at);
+    return engine_io_step(&driver, e, s, r, step_number);
 }

@@ -304,33 +304,25 @@ static bool stale(struct engine *e, const struct step *s, struct check_result *r
     return false;
 }
 
+static bool running(void)
+{
+    return vq.running;
+}
+
+static const struct io_driver driver = {
+    .request = "a virtio request",
+    .no_memory = "harness: no DMA memory left for the virtqueue",
+    .submit_kind = STEP_VIRTIO_SUBMIT,
+    .stale_kind = STEP_VIRTIO_STALE,
+    .complete_kind = STEP_VIRTIO_COMPLETE,
+    .buffers = buffers,
+    .running = running,
+    .submit = submit,
+    .complete = complete,
+    .stale = stale,
+};
+
 bool engine_virtio_step(struct engine *e, const struct step *s, struct check_result *r, unsigned step_number)
 {
-    struct target *t = &e->targets[s->target];
-    uint64_t at = 0;
-    if (!buffers()) {
-        check_fail(r, "harness: no DMA memory left for the virtqueue");
-        return false;
-    }
-    if (s->kind == STEP_VIRTIO_STALE) {
-        if (!vq.running) {
-            check_fail(r, "harness: step %u \"%s\" needs a virtio request submitted", step_number, s->name);
-            return false;
-        }
-        return stale(e, s, r, step_number, s->value ? t->home : shadow_bar_addr(e->shadow, t->fn, t->bar_num));
-    }
-    if (oracle_answer(e->shadow, t->fn, t->bar_num, &at) != ORACLE_AT) {
-        check_fail(r, "harness: step %u \"%s\" needs the BAR to answer somewhere", step_number, s->name);
-        return false;
-    }
-    if (s->kind == STEP_VIRTIO_COMPLETE) {
-        if (!vq.running) {
-            check_fail(r, "harness: step %u \"%s\" needs a virtio request submitted", step_number, s->name);
-            return false;
-        }
-        return complete(e, s, r, step_number, at);
-    }
-    if (!submit(r, t, at))
-        return false;
-    return s->kind == STEP_VIRTIO_SUBMIT || complete(e, s, r, step_number, at);
+    return engine_io_step(&driver, e, s, r, step_number);
 }

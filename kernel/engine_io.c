@@ -1,0 +1,31 @@
+/* The dispatch every works-after-move driver shares: a stale notify needs a
+ * request pending; everything else needs the BAR to answer somewhere. */
+#include "engine_internal.h"
+
+bool engine_io_step(const struct io_driver *d, struct engine *e, const struct step *s,
+                    struct check_result *r, unsigned step_number)
+{
+    struct target *t = &e->targets[s->target];
+    uint64_t at = 0;
+    if (!d->buffers()) {
+        check_fail(r, "%s", d->no_memory);
+        return false;
+    }
+    bool needs_pending = s->kind == d->stale_kind || s->kind == d->complete_kind;
+    if (needs_pending && !d->running()) {
+        check_fail(r, "harness: step %u \"%s\" needs %s submitted", step_number, s->name, d->request);
+        return false;
+    }
+    if (s->kind == d->stale_kind) /* value 1: at its home, 0: at its recorded address */
+        return d->stale(e, s, r, step_number,
+                        s->value ? t->home : shadow_bar_addr(e->shadow, t->fn, t->bar_num));
+    if (oracle_answer(e->shadow, t->fn, t->bar_num, &at) != ORACLE_AT) {
+        check_fail(r, "harness: step %u \"%s\" needs the BAR to answer somewhere", step_number, s->name);
+        return false;
+    }
+    if (s->kind == d->complete_kind)
+        return d->complete(e, s, r, step_number, at);
+    if (!d->submit(r, t, at))
+        return false;
+    return s->kind == d->submit_kind || d->complete(e, s, r, step_number, at);
+}
