@@ -8,7 +8,8 @@ KERNEL_ONLY_SRC := kernel/main.c kernel/console.c kernel/exceptions.c kernel/exi
 	kernel/paging.c kernel/physmem.c kernel/timer.c kernel/hypervisor.c \
 	drivers/acpi.c drivers/uart16550.c drivers/hw_kernel.c
 SHARED_SRC := $(filter-out $(KERNEL_ONLY_SRC),$(wildcard kernel/*.c drivers/*.c))
-TOOLS_LIB_SRC := $(filter-out tools/logcheck.c,$(wildcard tools/*.c))
+TOOLS_MAIN_SRC := tools/logcheck.c tools/verdicts.c
+TOOLS_LIB_SRC := $(filter-out $(TOOLS_MAIN_SRC),$(wildcard tools/*.c))
 HOST_TEST_SRC := $(wildcard tests/host/*.c)
 
 $(B)/host/%.c.o: %.c
@@ -16,7 +17,7 @@ $(B)/host/%.c.o: %.c
 	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -c $< -o $@
 
 HOST_SHARED_OBJ := $(patsubst %,$(B)/host/%.o,$(SHARED_SRC) $(TOOLS_LIB_SRC))
--include $(HOST_SHARED_OBJ:.o=.d) $(patsubst %,$(B)/host/%.d,$(HOST_TEST_SRC) tools/logcheck.c)
+-include $(HOST_SHARED_OBJ:.o=.d) $(patsubst %,$(B)/host/%.d,$(HOST_TEST_SRC) $(TOOLS_MAIN_SRC))
 
 $(B)/host/unit: $(HOST_SHARED_OBJ) $(patsubst %,$(B)/host/%.o,$(HOST_TEST_SRC))
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $^
@@ -27,5 +28,10 @@ LOGCHECK_OBJ := $(patsubst %,$(B)/host/%.o,kernel/format.c kernel/tap.c $(TOOLS_
 $(B)/barmove-logcheck: $(LOGCHECK_OBJ)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $^
 
+# The expected-verdict comparison (tools/verdicts.c, tools/logexpect.h).
+VERDICTS_OBJ := $(patsubst %,$(B)/host/%.o,kernel/format.c kernel/tap.c $(TOOLS_LIB_SRC) tools/verdicts.c)
+$(B)/barmove-verdicts: $(VERDICTS_OBJ)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $^
+
 host-tests: $(B)/host/unit
-tools: $(B)/barmove-logcheck
+tools: $(B)/barmove-logcheck $(B)/barmove-verdicts

@@ -291,12 +291,45 @@ stage_seed() {
     stage_line seed "$passed" "$failed" 0
 }
 
+# Bochs next to QEMU (issue 8): the same checks on the same device kinds, one
+# column each (tests/matrix/side_by_side.py). One point: every check that fails
+# on Bochs says ok on QEMU. A second point is the expected-verdict comparison's
+# own negative control: the Bochs log with its first listed failure turned into
+# "ok" (a check that lost its power) must be reported as lost.
+BOCHS_CONFIG=bochs-pc QEMU_TWIN=qemu-pc-bochs-devices
+stage_side() {
+    local passed=0 failed=0 skipped=0 b=$LOGS/$BOCHS_CONFIG.log q=$LOGS/$QEMU_TWIN.log
+    if ! grep -q "^$BOCHS_CONFIG ok " "$RESULTS" 2>/dev/null || ! grep -q "^$QEMU_TWIN ok " "$RESULTS"; then
+        echo "skip side-by-side: $BOCHS_CONFIG and $QEMU_TWIN did not both run as expected (see the matrix)"
+        stage_line side 0 0 2
+        return
+    fi
+    if "$ROOT/tests/matrix/side_by_side.py" "$b" "$q"; then
+        passed=$((passed + 1))
+    else
+        echo "not ok side-by-side"
+        failed=$((failed + 1))
+    fi
+    local weakened=$LOGS/$BOCHS_CONFIG.weakened.log out
+    # the first "not ok" point becomes "ok": as if its check had stopped failing
+    awk '!done && /^not ok [0-9]+ - / {sub(/^not ok/, "ok"); done = 1} {print}' "$b" >"$weakened"
+    if out=$("$B/barmove-verdicts" "$ROOT/tests/matrix/expected/$BOCHS_CONFIG.verdicts" "$weakened"); then
+        echo "not ok verdicts control: a Bochs failure turned into ok went unnoticed"
+        failed=$((failed + 1))
+    else
+        echo "ok verdicts control: $(printf '%s\n' "$out" | grep -m1 'verdicts: lost')"
+        passed=$((passed + 1))
+    fi
+    stage_line side "$passed" "$failed" "$skipped"
+}
+
 check_all() {
     rm -rf "$LOGS" # stale logs of removed configurations must not be judged
     stage_host
     stage_sim
     stage_matrix
     stage_seed
+    stage_side
     stage_tap
     stage_junit
     local skipped=

@@ -58,6 +58,14 @@ check_all() {
     need libxml2-utils xmllint have xmllint
     need node-tap-parser "tap-parser (node-tap-parser)" have_tap_parser
     need python3 "python3 (the QMP ground-truth comparison)" have python3
+    # Bochs 2.7, the second emulator (tests/matrix/bochs.sh). bochs depends on
+    # one GUI plugin package; the runner uses the rfb display built into bochs
+    # itself, so take the smallest (bochs-term) rather than apt's first choice
+    # (bochs-wx, which pulls GTK).
+    need bochs bochs have bochs
+    if ! have bochs >/dev/null 2>&1; then need bochs-term "a Bochs GUI plugin (any)" false; fi
+    need bochsbios "Bochs BIOS (/usr/share/bochs/BIOS-bochs-latest)" test -r /usr/share/bochs/BIOS-bochs-latest
+    need vgabios "VGA BIOS (/usr/share/vgabios/vgabios.bin)" test -r /usr/share/vgabios/vgabios.bin
 }
 
 is_root_debian() { [ "$(id -u)" = 0 ] && have apt-get >/dev/null; }

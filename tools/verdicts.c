@@ -1,0 +1,79 @@
+/* barmove-verdicts EXPECTED LOGFILE: does a serial log show exactly the
+ * failures its expected-verdict file lists, with their classes? (DESIGN §7,
+ * tools/logexpect.h). Prints one line per mismatch, then
+ * "verdicts: M as listed, L lost, U unlisted".
+ * Exit: 0 as listed, 1 a mismatch, 2 a usage error, an unreadable file or a
+ * malformed expected-verdict file (named with its line). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logexpect.h"
+#include "logparse.h"
+
+#define EXIT_MISMATCH 1
+#define EXIT_USAGE 2
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "barmove-verdicts: %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *bigger = realloc(buf, cap *= 2);
+            if (!bigger)
+                free(buf);
+            buf = bigger;
+        }
+    }
+    bool failed = !buf || ferror(f);
+    fclose(f);
+    if (failed) {
+        fprintf(stderr, "barmove-verdicts: %s: cannot read\n", path);
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fputs("usage: barmove-verdicts EXPECTED-VERDICTS LOGFILE\n", stderr);
+        return EXIT_USAGE;
+    }
+    size_t elen, llen;
+    char *etext = read_file(argv[1], &elen);
+    char *ltext = etext ? read_file(argv[2], &llen) : NULL;
+    if (!ltext) {
+        free(etext);
+        return EXIT_USAGE;
+    }
+    struct expect_file f;
+    if (!expect_parse(&f, etext, elen)) {
+        fprintf(stderr, "barmove-verdicts: %s: %s\n", argv[1], f.error);
+        expect_free(&f);
+        free(etext);
+        free(ltext);
+        return EXIT_USAGE;
+    }
+    struct log_parse p;
+    log_parse_init(&p);
+    log_parse_text(&p, ltext, llen);
+    log_parse_finish(&p);
+    struct expect_outcome o;
+    bool as_listed = expect_compare(&f, &p, stdout, &o);
+    log_parse_free(&p);
+    expect_free(&f);
+    free(etext);
+    free(ltext);
+    return as_listed ? 0 : EXIT_MISMATCH;
+}
