@@ -104,8 +104,10 @@ boot_bochs() {
     : >"$LOGS/$name.serial"
     t0=$(now_us)
     set +e
-    timeout -k 5 "$seconds" "$BOCHS" -q -f "$LOGS/$name.bochsrc" -rc "$LOGS/$name.bochs-rc" \
-        </dev/null >"$LOGS/$name.bochs.out" 2>&1
+    # From build/logs: Bochs's null network backend writes its packet dumps
+    # (eth_null-tx*.txt) into the current directory.
+    (cd "$LOGS" && exec timeout -k 5 "$seconds" "$BOCHS" -q -f "$LOGS/$name.bochsrc" \
+        -rc "$LOGS/$name.bochs-rc" </dev/null >"$LOGS/$name.bochs.out" 2>&1)
     BOOT_STATUS=$?
     set -e
     BOOT_TENTHS=$((($(now_us) - t0 + 50000) / 100000))

@@ -12,8 +12,9 @@
  *   brought up to date after every config write by the mapping policy, and
  *   the address decoder that routes each access through the map, the MSI-X
  *   table emulation and the bridges above;
- * - the devices (sim_mmio.c, sim_devices.c): registers, RAM and MSI-X tables
- *   behind the BARs, laid out as the QEMU devices the probes know.
+ * - the devices (sim_mmio.c, sim_virtio.c, sim_devices.c): registers, RAM,
+ *   MSI-X tables, an NVMe admin queue and a virtio-rng virtqueue behind the
+ *   BARs, laid out as the QEMU devices the probes know.
  *
  * The policy (struct policy) is what a hypervisor decides: which config
  * writes reach the registers, where the BARs are mapped after a write,
@@ -27,6 +28,7 @@
 #ifndef BARMOVE_SIM_H
 #define BARMOVE_SIM_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../../drivers/hw.h"
@@ -229,6 +231,28 @@ void sim_msix_wipe(struct sim_fn *f);
 #define SIM_NVME_SQ0TDBL 0x1000
 uint64_t sim_device_read(const struct hit *h, unsigned width);
 void sim_device_write(const struct hit *h, unsigned width, uint64_t value);
+
+/* ---- sim_virtio.c: a modern virtio-pci entropy device behind one BAR ---- */
+/* the structures inside that BAR, each SIM_VIRTIO_REGION long (QEMU's layout) */
+#define SIM_VIRTIO_COMMON 0x0000
+#define SIM_VIRTIO_ISR 0x1000
+#define SIM_VIRTIO_DEVICE 0x2000
+#define SIM_VIRTIO_NOTIFY 0x3000
+#define SIM_VIRTIO_REGION 0x1000
+#define SIM_VIRTIO_NOTIFY_MULT 4 /* notify_off_multiplier */
+#define SIM_VIRTIO_QUEUE_MAX 8   /* queue 0's largest (and reset) size */
+void sim_virtio_reset(void);
+/* the BAR r holds a virtio-rng's structures (the capabilities are the builder's) */
+void sim_virtio_rng(const struct region *r);
+bool sim_virtio_owns(const struct region *r);
+/* the access at offset in r lands in a virtio notify structure */
+bool sim_virtio_doorbell(const struct region *r, uint64_t offset, unsigned width);
+uint64_t sim_virtio_read(const struct region *r, uint64_t offset, unsigned width);
+void sim_virtio_write(const struct region *r, uint64_t offset, unsigned width, uint64_t value);
+
+/* ---- sim_hw.c ---- */
+/* the device's view of DMA memory: [phys, phys + len) inside the seam's pool, or NULL */
+void *sim_dma(uint64_t phys, size_t len);
 
 /* ---- sim_devices.c ---- */
 /* the QEMU-like fabric as firmware left it, mapped by the policy in force */

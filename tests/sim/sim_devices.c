@@ -86,9 +86,24 @@ static void virtio_cap(struct sim_fn *f, uint8_t at, uint8_t cfg_type, uint8_t b
     sim_cfg_poke(f, (uint16_t)(at + 12), 4, length);
 }
 
+/* the modern structures in BAR bar as QEMU lays them out (sim.h
+ * SIM_VIRTIO_*), capabilities in its order: PCI cfg access, notify (struct
+ * virtio_pci_notify_cap: 20 bytes with the multiplier), device-specific,
+ * ISR, common last */
+static void virtio_modern_caps(struct sim_fn *f, uint8_t bar)
+{
+    virtio_cap(f, 0x84, 5, 0, 0, 0);
+    virtio_cap(f, 0x70, 2, bar, SIM_VIRTIO_NOTIFY, SIM_VIRTIO_REGION);
+    sim_cfg_poke(f, 0x70 + 2, 1, VIRTIO_CAP_BODY + 4);
+    sim_cfg_poke(f, 0x70 + 16, 4, SIM_VIRTIO_NOTIFY_MULT);
+    virtio_cap(f, 0x60, 4, bar, SIM_VIRTIO_DEVICE, SIM_VIRTIO_REGION);
+    virtio_cap(f, 0x50, 3, bar, SIM_VIRTIO_ISR, SIM_VIRTIO_REGION);
+    virtio_cap(f, 0x40, 1, bar, SIM_VIRTIO_COMMON, SIM_VIRTIO_REGION);
+}
+
 /* virtio-net-pci 1af4:1000 (transitional): BAR0 I/O, BAR1 mem32 4 KiB with
- * the MSI-X table, BAR4 mem64 pref 16 KiB with the modern structures;
- * capabilities in QEMU's order (MSI-X, then the vendor ones, common last) */
+ * the MSI-X table, BAR4 mem64 pref 16 KiB with the modern structures
+ * (only device_feature_select and device_feature modelled) */
 static void add_virtio_net(struct pci_bdf bdf, uint32_t io, uint32_t bar1, uint64_t bar4)
 {
     struct sim_fn *f = decoding(sim_add_function(bdf, 0x1af4, 0x1000, 0x020000, ON_BUS_0),
@@ -97,13 +112,20 @@ static void add_virtio_net(struct pci_bdf bdf, uint32_t io, uint32_t bar1, uint6
     sim_bar_mem32(f, 1, 4 * KIB, bar1, false);
     struct region *modern = sim_bar_mem64(f, 4, 16 * KIB, bar4, true);
     sim_add_msix(f, 0x98, 1, 0, 0x800, 3);
-    virtio_cap(f, 0x84, 5, 0, 0, 0);           /* PCI cfg access */
-    virtio_cap(f, 0x70, 2, 4, 0x3000, 0x1000); /* notify */
-    virtio_cap(f, 0x60, 4, 4, 0x2000, 0x1000); /* device-specific */
-    virtio_cap(f, 0x50, 3, 4, 0x1000, 0x1000); /* ISR */
-    virtio_cap(f, 0x40, 1, 4, 0x0000, 0x1000); /* common */
+    virtio_modern_caps(f, 4);
     sim_register(modern, 0x00, 4, 0, 0xffffffffu, SIM_REG_PLAIN); /* device_feature_select */
     sim_register(modern, 0x04, 4, 0x39bf8064, 0, SIM_REG_PLAIN);   /* device_feature */
+}
+
+/* virtio-rng-pci-non-transitional 1af4:1044 with vectors=0 (so no MSI-X
+ * BAR): BAR4 mem64 pref 16 KiB with the modern structures, run by
+ * sim_virtio.c (one virtqueue, used only when notified) */
+static void add_virtio_rng(struct pci_bdf bdf, uint64_t bar4)
+{
+    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1af4, 0x1044, 0x00ff00, ON_BUS_0),
+                                PCI_COMMAND_MEMORY);
+    virtio_modern_caps(f, 4);
+    sim_virtio_rng(sim_bar_mem64(f, 4, 16 * KIB, bar4, true));
 }
 
 /* pci-testdev 1b36:0005: BAR0 mem32 4 KiB, BAR2 mem64 pref 2 MiB: an empty region */
@@ -149,6 +171,7 @@ void sim_build_fabric(void)
     add_virtio_net(BDF(0, 5, 0), 0xc000, 0xfebd1000, 0xfe000000);
     add_testdev(BDF(0, 6, 0), 0xfebd2000, 0xfc000000);
     add_e1000e(BDF(0, 7, 0), 0xfe9c0000, 0xc040, 0xfebd8000);
+    add_virtio_rng(BDF(0, 8, 0), 0xfe004000); /* next to virtio-net's BAR4, as SeaBIOS packs them */
     int port = add_root_port(BDF(0, 0x1c, 0), 1, 0xfebdc000, 0xfe800000, MIB);
     add_nvme(BDF(1, 0, 0), port, 0xfe800000);
     add_nvme_pair(0x1e, 0xfebe0000, 0xfebe4000);

@@ -67,6 +67,14 @@ void *hw_dma_alloc(size_t size, size_t align, uint64_t *phys)
     return dma_pool + start;
 }
 
+void *sim_dma(uint64_t phys, size_t len)
+{
+    uint64_t pool = (uint64_t)(uintptr_t)dma_pool;
+    if (phys < pool || phys - pool > sizeof dma_pool || len > sizeof dma_pool - (phys - pool))
+        return NULL;
+    return dma_pool + (phys - pool);
+}
+
 uint64_t hw_time_ns(void)
 {
     static uint64_t now;

@@ -1,10 +1,11 @@
 /* What sits behind the BARs: declared registers, the NVMe admin queues (an
  * Identify Controller run from the SQ0 doorbell through the seam's DMA
- * memory, Bus Master on), RAM (ivshmem's shared
- * memory, kept as the 8-byte words that were written) and the MSI-X table
- * emulation. Everything else inside a BAR reads 0 and drops writes, as
- * unassigned memory does on QEMU. Accesses are 1, 2, 4 or 8 bytes, naturally
- * aligned (the seam checks that), and may cover part of a register. */
+ * memory, Bus Master on), RAM (ivshmem's shared memory, kept as the 8-byte
+ * words that were written), the MSI-X table emulation, and the virtio-rng
+ * BARs, handed to sim_virtio.c. Everything else inside a BAR reads 0 and
+ * drops writes, as unassigned memory does on QEMU. Accesses are 1, 2, 4 or 8
+ * bytes, naturally aligned (the seam checks that), and may cover part of a
+ * register. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,7 @@ static unsigned ram_count;
 void sim_mmio_reset(void)
 {
     register_count = ram_count = 0;
+    sim_virtio_reset();
 }
 
 static uint64_t lanes(unsigned width)
@@ -259,6 +261,8 @@ uint64_t sim_device_read(const struct hit *h, unsigned width)
         return msix_read(region_fn(h->region), h->offset, width);
     if (h->region->ram)
         return ram_read(h->region, h->offset, width);
+    if (sim_virtio_owns(h->region))
+        return sim_virtio_read(h->region, h->offset, width);
     return register_read(h->region, h->offset, width);
 }
 
@@ -268,6 +272,8 @@ void sim_device_write(const struct hit *h, unsigned width, uint64_t value)
         msix_write(region_fn(h->region), h->offset, width, value);
     else if (h->region->ram)
         ram_write(h->region, h->offset, width, value);
+    else if (sim_virtio_owns(h->region))
+        sim_virtio_write(h->region, h->offset, width, value);
     else
         register_write(h->region, h->offset, width, value);
 }

@@ -67,22 +67,30 @@ void msix_wiped_on_bar_write(const struct cfg_write *w)
         sim_msix_wipe(w->fn);
 }
 
-/* doorbell-stale: the device's doorbells (here the NVMe SQ0 tail doorbell)
- * are ioeventfds registered once: they stay at every address the BAR held
- * (firmware's, the last mapped one) and at its address while MSE=0, and
- * still start the device there (crosvm activate / unregister_ioevents,
- * kvmtool virtio_pci__init_ioeventfd; cloud-hypervisor keeps them live with
- * MSE=0). The registers themselves move correctly. */
+/* a doorbell of the device behind r at offset: the NVMe SQ0 tail doorbell
+ * (BAR0 of class 010802) or a virtio notify structure */
+static bool doorbell(const struct region *r, uint64_t offset, unsigned width)
+{
+    bool nvme = sim_cfg_get(region_fn(r), 0x08, 4) >> 8 == 0x010802 && r->bar == 0;
+    return (nvme && offset >= SIM_NVME_SQ0TDBL && offset + width <= SIM_NVME_SQ0TDBL + 4) ||
+           sim_virtio_doorbell(r, offset, width);
+}
+
+/* doorbell-stale: the device's doorbells (the NVMe SQ0 tail doorbell, the
+ * virtio notify structure) are ioeventfds registered once: they stay at
+ * every address the BAR held (firmware's, the last mapped one) and at its
+ * address while MSE=0, and still start the device there (crosvm activate /
+ * unregister_ioevents, kvmtool virtio_pci__init_ioeventfd; cloud-hypervisor
+ * keeps them live with MSE=0). The registers themselves move correctly. */
 bool doorbell_stale_route(uint64_t phys, unsigned width, struct hit *h)
 {
     if (correct_route(phys, width, h))
         return true;
     FOR_EACH_REGION(r) {
         uint64_t bases[3] = {r->home, r->last_base, r->addr};
-        if (sim_cfg_get(region_fn(r), 0x08, 4) >> 8 != 0x010802 || r->bar != 0)
-            continue;
         for (unsigned k = 0; k < 3; k++)
-            if (bases[k] && region_inside(bases[k] + SIM_NVME_SQ0TDBL, 4, phys, width)) {
+            if (bases[k] && region_inside(bases[k], r->size, phys, width) &&
+                doorbell(r, phys - bases[k], width)) {
                 *h = (struct hit){r, phys - bases[k], false};
                 return true;
             }
