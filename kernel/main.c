@@ -1,5 +1,5 @@
 /* The main flow: console first (so every later problem can be reported),
- * then boot info and options (a bad option bails out before any device is
+ * then boot info and options (a bad option bails out, after ACPI, before any device is
  * touched), then the machine's clocks and tables, then the checks. */
 #include <stdint.h>
 #include <string.h>
@@ -59,11 +59,22 @@ static void read_boot_info(uint32_t magic, uint32_t info)
         tap_comment(&tap, "warning: boot information: %s", plat.boot.warning);
 }
 
+/* A bad command line is reported once ACPI has been read, so that the bail
+ * can still power off where isa-debug-exit is absent (Bochs, a real
+ * hypervisor): until then the defaults stand in, and no device is touched. */
+static char option_error[160];
+
 static void read_options(void)
 {
-    char err[160];
-    if (options_parse(plat.boot.cmdline, &plat.options, err, sizeof err) != 0)
-        runner_bail("bad command line: %s", err);
+    /* on error the options hold the defaults again (options.h) */
+    if (options_parse(plat.boot.cmdline, &plat.options, option_error, sizeof option_error) == 0)
+        option_error[0] = 0;
+}
+
+static void bail_on_bad_options(void)
+{
+    if (option_error[0])
+        runner_bail("bad command line: %s", option_error);
 }
 
 static uint64_t default_seed(void)
@@ -168,6 +179,7 @@ void kmain(uint32_t magic, uint32_t info)
     if (!strcmp(plat.options.selftest, "bootinfo-dump"))
         bootinfo_dump(magic, info, physmem_read, NULL, print_comment_line);
     find_acpi();
+    bail_on_bad_options();
     timer_init();
     if (!strcmp(plat.options.selftest, "tsc-skew"))
         timer_skew_for_selftest(5);
