@@ -129,6 +129,7 @@ static void discover_pci(void)
     pci_enumerate(roots, n, &plat.pci, pci_warning);
     machine_map_build(&plat.map, paging_phys_bits(), &plat.boot, &plat.acpi, plat.acpi_found,
                       &plat.pci, &plat.options, pci_warning);
+    unmapped_read_learn(&plat.map, &plat.unmapped);
 }
 
 static void print_topology(void)
@@ -152,6 +153,9 @@ static void print_header(void)
                 BARMOVE_VERSION, hypervisor_name(), paging_phys_bits(), plat.boot.loader,
                 plat.boot.protocol, (unsigned long long)plat.options.seed);
     tap_comment(&tap, "cmdline \"%s\"", plat.boot.cmdline);
+    char unmapped[96];
+    unmapped_read_describe(&plat.unmapped, unmapped, sizeof unmapped);
+    tap_comment(&tap, "unmapped reads return %s", unmapped);
     tap_comment(&tap, "tsc %llu.%03llu MHz from %s", (unsigned long long)(hz / 1000000),
                 (unsigned long long)(hz / 1000 % 1000), timer_source_name(timer_tsc_source()));
     if (plat.acpi_found)

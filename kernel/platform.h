@@ -9,6 +9,7 @@
 #include "bootinfo.h"
 #include "options.h"
 #include "prng.h"
+#include "unmapped.h"
 
 struct platform {
     struct bootinfo boot;
@@ -18,6 +19,7 @@ struct platform {
     struct prng prng;
     struct pci_topology pci; /* as found at boot (firmware's addresses) */
     struct addrmap map;      /* used and free address space; checks reserve their slots here */
+    struct unmapped_read unmapped; /* what a read nothing decodes returns, learned at start */
 };
 
 const struct platform *platform(void);
