@@ -28,6 +28,7 @@ static bool ivshmem_match(const struct pci_function *f, unsigned bar_num, struct
 const struct probe_type probe_ivshmem_ram = {
     .name = "ivshmem-ram",
     .strength = PROBE_SCRATCH,
+    .ram = true,
     .match = ivshmem_match,
     .prepare = probe_scratch_prepare,
     .plant = probe_scratch_plant,

@@ -30,6 +30,11 @@ static const struct probe_entry registry[] = {
     {0x1af4, 0x1000, 0x107f, NO_CLASS, &probe_virtio_dfselect}, /* virtio-pci modern */
     {0x1234, 0x11e8, 0x11e8, NO_CLASS, &probe_edu_liveness},    /* QEMU edu */
     {0x1b36, 0x0005, 0x0005, NO_CLASS, &probe_empty_region},    /* pci-testdev membar */
+    {0x8086, 0x100c, 0x100f, NO_CLASS, &probe_e1000_rdbal},     /* e1000 82544GC .. 82545EM */
+    {0x1234, 0x1111, 0x1111, NO_CLASS, &probe_vga_framebuffer}, /* std VGA (QEMU, Bochs) */
+    {ANY_VENDOR, 0, 0, 0x0c0310, &probe_ohci_hcca},             /* OHCI, any vendor */
+    {ANY_VENDOR, 0, 0, 0x0c0320, &probe_ehci_periodic},         /* EHCI, any vendor */
+    {ANY_VENDOR, 0, 0, 0x0c0330, &probe_xhci_dcbaap},           /* xHCI, any vendor */
 };
 
 static bool entry_fits(const struct probe_entry *e, const struct pci_function *f)

@@ -12,8 +12,9 @@
  *
  * Strength:
  *   SCRATCH   a read/write register or RAM: nonce planted, full identity;
- *   SIGNATURE read-only values learned at start (NVMe VS and CAP): weaker,
- *             reported as such, no nonce;
+ *   SIGNATURE read-only values learned at start (NVMe VS and CAP; a busy
+ *             e1000's MAC address, a running USB controller's capability
+ *             registers): weaker, reported as such, no nonce;
  *   NONE      nothing to look at (pci-testdev's empty membar): the BAR can
  *             still be moved and timed; answer checks SKIP with a reason.
  *
@@ -22,10 +23,15 @@
  *   probe_find      once per memory BAR, from the enumeration record;
  *   probe_prepare   at the firmware address, decode on: saves the register,
  *                   checks that a scratch value round-trips; a refusal falls
- *                   back (NVMe with CC.EN=1 -> SIGNATURE) or to NONE;
+ *                   back (NVMe with CC.EN=1, a running USB controller, an
+ *                   e1000 with its receiver on -> SIGNATURE) or to NONE (a
+ *                   NONE after prepare fails the baseline check: keep such
+ *                   refusals for "does not behave at the firmware address");
  *   probe_usable_nonce + probe_plant   while the BAR answers somewhere;
  *   probe_look      read-only, at any address, any number of times;
- *   probe_restore   at the BAR's address, decode on: the original back.
+ *   probe_restore   at the BAR's address, decode on: the original back, and
+ *                   whatever prepare changed to make the register usable (the
+ *                   std VGA's VBE mode) as it was found.
  *
  * Every access goes through the seam (drivers/hw.h), naturally aligned at
  * the register's width; a faulting access is a "not seen", never a crash.
@@ -46,6 +52,10 @@ struct probe_type {
     enum probe_strength strength;
     /* the register returns the bitwise NOT of what was written (edu's liveness) */
     bool reads_inverted;
+    /* the register is a word of RAM (ivshmem's shared memory, a framebuffer):
+     * every word of the BAR keeps what is written, so the contents check
+     * applies to it */
+    bool ram;
     /* what prepare falls back to when it refuses (nvme-aqa -> nvme-signature), or NULL */
     const struct probe_type *fallback;
     /* does this probe fit BAR bar_num of f? sets p->offset, p->width, p->keep
@@ -76,6 +86,8 @@ struct probe {
     uint64_t expect;       /* what look must read: the nonce as the register returns it
                               (edu returns ~value), or the learned signature */
     uint64_t signature[2]; /* SIGNATURE: values learned by prepare */
+    uint64_t saved;        /* device state prepare changed outside the register, for
+                              restore to put back (std VGA: the VBE mode it found) */
     bool planted;          /* SCRATCH: a nonce is in the register (look is false before) */
     const char *reason;    /* why the probe is NONE (the SKIP reason), or why a SCRATCH
                               fell back to SIGNATURE; NULL otherwise (static string) */
@@ -122,6 +134,9 @@ const char *probe_strength_name(enum probe_strength s);
 extern const struct probe_type probe_none, probe_empty_region;
 extern const struct probe_type probe_ivshmem_ram, probe_nvme_aqa, probe_nvme_signature;
 extern const struct probe_type probe_virtio_dfselect, probe_edu_liveness, probe_msix_table;
+extern const struct probe_type probe_e1000_rdbal, probe_e1000_signature, probe_vga_framebuffer;
+extern const struct probe_type probe_ohci_hcca, probe_ehci_periodic, probe_xhci_dcbaap;
+extern const struct probe_type probe_ohci_signature, probe_ehci_signature, probe_xhci_signature;
 
 /* all-ones in width bytes */
 uint64_t probe_width_mask(unsigned width);
@@ -138,5 +153,14 @@ const char *probe_scratch_prepare(struct probe *p, uint64_t base);
 bool probe_scratch_plant(struct probe *p, uint64_t base, uint64_t nonce);
 bool probe_scratch_look(const struct probe *p, uint64_t base, uint64_t *seen);
 bool probe_scratch_restore(struct probe *p, uint64_t base);
+
+/* the SIGNATURE callbacks for two dwords at p->offset and p->offset + 4 that
+ * nothing writes (drivers/probe_signature.c): prepare (after the type's own
+ * sets p->offset) learns them, look compares both, plant and restore write
+ * nothing */
+const char *probe_pair_prepare(struct probe *p, uint64_t base);
+bool probe_pair_plant(struct probe *p, uint64_t base, uint64_t nonce);
+bool probe_pair_look(const struct probe *p, uint64_t base, uint64_t *seen);
+bool probe_pair_restore(struct probe *p, uint64_t base);
 
 #endif

@@ -47,5 +47,14 @@ bool check_failed(const struct check_result *r);
  * profile= (a failure whose classes all belong to it is a TODO). The first
  * call wins, as the first failure explains the rest. */
 void check_classes(struct check_result *r, const char *const *ids, unsigned n);
+/* check_classes was called for this point */
+bool check_diagnosed(const struct check_result *r);
+/* a deviation seen after the first failure, as the check went on (the
+ * engine runs a failed check's remaining steps where that is safe): YAML
+ * "later_N: TEXT (class: ...)", and at the end one "later_class:" line with
+ * the classes the first failure did not name. They count in the run's class
+ * tally, never in the profile's TODO decision (the first failure's classes). */
+void check_later(struct check_result *r, const char *const *ids, unsigned n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -9,7 +9,13 @@
  * asks classes_diagnose() for the classes whose signature matches, from ONE
  * table of signatures shared by every check (classes.c). Some classes look
  * alike from inside a guest: then a signature names all of them, and the
- * table says so. */
+ * table says so.
+ *
+ * Checks that compare outside the engine (the sweep after every relocation
+ * check, cfg-consistency, function-isolation, restore, msix-follows'
+ * give-back, baseline's refused probe, topology-bars-disjoint) fill the same
+ * struct observation with what they saw and ask the same table; no check
+ * names a class itself. */
 #ifndef BARMOVE_CLASSES_H
 #define BARMOVE_CLASSES_H
 #include <stdbool.h>
@@ -42,6 +48,8 @@ enum obs_step {
     OBS_BRIDGE,     /* a write to a bridge above the target */
     OBS_LOOK,       /* no write: a second look */
     OBS_IO,         /* a device request (NVMe admin command) through the BAR */
+    OBS_AFTER,      /* after the check's last step: the sweep over every probed BAR (touched or
+                       not), or a compare of config registers with what they held before */
     OBS_STEP_KINDS
 };
 
@@ -57,6 +65,8 @@ enum obs_what {
     OBS_CONTENTS_LOST, /* a RAM-backed BAR lost the pattern the guest wrote */
     OBS_IO_FAILED,     /* a request through the BAR where it answers did not complete as asked */
     OBS_DOORBELL_STALE, /* a doorbell rung where the BAR must not answer started the request */
+    OBS_CFG_DIFFERS,   /* one config register reads differently through ECAM and through 0xCF8 */
+    OBS_IDENTITY,      /* a function's header reads another identity (or BARs) than enumerated */
     OBS_WHAT_KINDS
 };
 
@@ -64,12 +74,16 @@ struct observation {
     enum obs_step step;
     enum obs_what what;
     bool decode;        /* the target's recorded MSE after the step */
-    bool other;         /* the failing BAR is not the one the step wrote */
+    bool other;         /* the failing BAR (or register) is not the one the step wrote; OBS_AFTER:
+                           not of a function the check (or any check, for restore) wrote */
     bool readback_old;  /* OBS_READBACK: the register reads back its value from before the write */
+    bool readback_zero; /* OBS_READBACK: it reads back 0 although the guest wrote a nonzero value */
     bool new_low;       /* OBS_AT_TRANSIENT: at new_lo|old_hi (else old_lo|new_hi) */
     bool unaligned;     /* the check wrote address bits below the BAR's size (hardware masks them) */
     bool overlap;       /* the BAR's range meets another target's, recorded or where it last answered */
-    bool sibling;       /* ... and that target is another function of the same device */
+    bool sibling;       /* ... and that target is another function of the same device; outside the
+                           engine: the failing function is another function of a device whose
+                           function was written, or the wrong value is such a function's */
     enum obs_probe { OBS_PROBE_REGISTER, OBS_PROBE_RAM, OBS_PROBE_MSIX } probe; /* what identifies it */
 };
 
@@ -80,8 +94,10 @@ struct observation {
 unsigned classes_diagnose(const struct observation *o, const char **ids, unsigned max);
 
 struct check_result;
-/* the engine's one call at a failure point: diagnoses o, adds the YAML line
- * "class: a, b" to r and records the ids with check_classes() */
+/* the one call at a failure point (the engine's, or a check's outside it):
+ * diagnoses o, adds the YAML line "class: a, b" to r and records the ids
+ * with check_classes(); nothing when r was diagnosed already (the first
+ * failure explains the rest) */
 void check_diagnose(struct check_result *r, const struct observation *o);
 
 /* "a, b, c" into buf; "unknown" for none */
@@ -102,12 +118,14 @@ struct signature {
     unsigned char overlap;   /* 1: only when the BAR meets another target's range */
     unsigned char sibling;   /* 1: only when that one is another function of the same device */
     unsigned probes;         /* mask of 1u << enum obs_probe */
+    unsigned char zero;      /* 1: OBS_READBACK only when it reads 0 after a nonzero write */
 };
 extern const struct signature signatures[];
 extern const unsigned signature_count;
 
 /* known gaps: classes whose mutant's failures the diagnosis cannot name
- * yet, and why (the simulator lists them, and fails on any other miss) */
+ * yet, and why (the simulator lists them, and fails on any other miss).
+ * None today: diagnosis_gap_count is 0. */
 struct diagnosis_gap {
     const char *id;
     const char *why;

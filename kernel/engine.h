@@ -13,6 +13,7 @@
 
 #include "../drivers/probes.h"
 #include "check.h"
+#include "classes.h"
 #include "oracle.h"
 #include "shadow.h"
 
@@ -73,6 +74,9 @@ struct engine {
     uint64_t latency_ns[ENGINE_MAX_STEPS]; /* per step, filled by engine_run */
     uint64_t planned[ENGINE_MAX_TARGETS];  /* where the steps built so far leave each target */
     bool overflow; /* a builder asked for more than the bounds: the run fails, never truncates */
+    /* the steps overlap BARs, safe only while decode is really off: a failure
+     * ends the run (engine_run otherwise goes on to show later deviations) */
+    bool stop_at_failure;
 };
 
 void engine_init(struct engine *e, struct shadow *s, uint64_t (*random)(void *), void *ctx);
@@ -106,5 +110,7 @@ void engine_nvme(struct engine *e, unsigned target, enum step_kind kind, bool at
 void engine_virtio(struct engine *e, unsigned target, enum step_kind kind, bool at_home, const char *name);
 /* applies every step, checking after each; true when all matched the oracle */
 bool engine_run(struct engine *e, struct check_result *r);
+/* what identifies a BAR seen through probe p, as an observation says it (kernel/classes.h) */
+enum obs_probe engine_probe_kind(const struct probe *p);
 
 #endif

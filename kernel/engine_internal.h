@@ -24,6 +24,9 @@ struct io_driver {
 };
 bool engine_io_step(const struct io_driver *d, struct engine *e, const struct step *s,
                     struct check_result *r, unsigned step_number);
+/* the diagnosis (kernel/classes.h) of a device that does not do what was
+ * asked through the BAR where it answers: its setup or its request failed */
+void engine_io_failed(struct check_result *r);
 
 /* STEP_NVME_*; false after check_fail */
 bool engine_nvme_step(struct engine *e, const struct step *s, struct check_result *r,

@@ -1,6 +1,12 @@
 /* The dispatch every works-after-move driver shares: a stale notify needs a
  * request pending; everything else needs the BAR to answer somewhere. */
+#include "classes.h"
 #include "engine_internal.h"
+
+void engine_io_failed(struct check_result *r)
+{
+    check_diagnose(r, &(struct observation){.step = OBS_IO, .what = OBS_IO_FAILED, .decode = true});
+}
 
 bool engine_io_step(const struct io_driver *d, struct engine *e, const struct step *s,
                     struct check_result *r, unsigned step_number)

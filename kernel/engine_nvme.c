@@ -157,6 +157,7 @@ static bool submit(struct check_result *r, uint64_t base)
     if (!wait_ready(base, true)) {
         check_fail(r, "controller at 0x%016llx did not become ready (CSTS 0x%x) within CAP.TO",
                    (unsigned long long)base, rd32(base, NVME_CSTS, &fault));
+        engine_io_failed(r);
         stop(base);
         return false;
     }

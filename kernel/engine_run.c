@@ -20,9 +20,13 @@ struct run {
     uint16_t cmd_before;
     bool sizing_before;
     bool unaligned[ENGINE_MAX_TARGETS]; /* the check wrote bits below the BAR's size */
+    /* the check has failed: later deviations go to check_later, and the run
+     * goes on only while that is safe (continue_safely) */
+    bool failed;
 };
 
 static struct pci_bdf step_bdf(const struct run *x, const struct step *s);
+static unsigned step_fn(const struct run *x, const struct step *s);
 
 /* the kind of the step just run, as the signature table (kernel/classes.c) names it */
 static enum obs_step observed_step(const struct run *x)
@@ -80,16 +84,19 @@ static bool overlaps_other(const struct run *x, const struct target *t, uint64_t
     return false;
 }
 
-static enum obs_probe probe_kind(const struct target *t)
+enum obs_probe engine_probe_kind(const struct probe *p)
 {
-    if (!strcmp(t->probe.type->name, "ivshmem-ram"))
+    if (!p->type)
+        return OBS_PROBE_REGISTER;
+    if (p->type->ram)
         return OBS_PROBE_RAM;
-    return strcmp(t->probe.type->name, "msix-table") ? OBS_PROBE_REGISTER : OBS_PROBE_MSIX;
+    return strcmp(p->type->name, "msix-table") ? OBS_PROBE_REGISTER : OBS_PROBE_MSIX;
 }
 
 /* the one call at a failure point: what was seen, in the signature table's
  * terms, and the classes that match (YAML "class:") */
-static void diagnose(const struct run *x, const struct target *t, enum obs_what readback)
+static void observe(const struct run *x, const struct target *t, enum obs_what readback,
+                    struct observation *out)
 {
     struct observation o = {.step = observed_step(x), .what = readback};
     const struct step *s = x->step ? &x->e->steps[x->step - 1] : NULL;
@@ -100,11 +107,14 @@ static void diagnose(const struct run *x, const struct target *t, enum obs_what 
     o.other = s && s->fn < 0 && &x->e->targets[s->target] != t;
     o.unaligned = x->unaligned[k];
     o.overlap = overlaps_other(x, t, at, &o.sibling);
-    o.probe = probe_kind(t);
+    o.probe = engine_probe_kind(&t->probe);
     if (readback == OBS_READBACK) {
-        uint32_t got = 0;
+        uint32_t got = 0, written = 0;
         hw_cfg_read(HW_CFG_DEFAULT, step_bdf(x, s), s->offset, s->width, &got);
         o.readback_old = x->before_known && got == x->before;
+        o.readback_zero = !got &&
+                          shadow_expected_read(x->e->shadow, step_fn(x, s), s->offset, s->width, &written) &&
+                          written;
     } else if (readback != OBS_CONTENTS_LOST) {
         uint64_t lo = 0xffffffffull, new_low = (at & lo) | (last & ~lo), old_low = (last & lo) | (at & ~lo);
         bool at_rec = false, at_last = false, at_new_low = false, at_old_low = false, any = false;
@@ -133,7 +143,29 @@ static void diagnose(const struct run *x, const struct target *t, enum obs_what 
         else
             o.what = any ? OBS_ELSEWHERE : OBS_NOWHERE;
     }
+    *out = o;
+}
+
+static void diagnose(const struct run *x, const struct target *t, enum obs_what readback)
+{
+    struct observation o;
+    observe(x, t, readback, &o);
     check_diagnose(x->r, &o);
+}
+
+static const char *step_name(const struct run *x);
+
+/* a deviation after the check's first failure: one line, with its classes */
+static void report_later(const struct run *x, const struct target *t, enum obs_what readback,
+                         const char *what)
+{
+    struct observation o;
+    const char *ids[DIAG_MAX_CLASSES];
+    observe(x, t, readback, &o);
+    unsigned n = classes_diagnose(&o, ids, DIAG_MAX_CLASSES);
+    check_later(x->r, ids, n, "step %u/%u \"%s\": %02x:%02x.%x BAR%u %s", x->step, x->e->step_count,
+                step_name(x), t->probe.bdf.bus, t->probe.bdf.device, t->probe.bdf.function, t->bar_num,
+                what);
 }
 
 static const char *step_name(const struct run *x)
@@ -201,6 +233,13 @@ static void diag_expected(const struct run *x, const struct target *t, const cha
 static void report_mismatch(struct run *x, const struct target *t, uint64_t addr, bool seen)
 {
     char explain[160], where[256], reads[512];
+    if (x->failed) {
+        char what[64];
+        format(what, sizeof what, "%s 0x%llx", seen ? "answers where it must not, at" : "does not answer at",
+               (unsigned long long)addr);
+        report_later(x, t, OBS_WHAT_KINDS, what);
+        return;
+    }
     oracle_explain(x->e->shadow, t->fn, t->bar_num, explain, sizeof explain);
     where_seen(x, t, where, sizeof where, reads, sizeof reads);
     if (seen)
@@ -298,6 +337,13 @@ static bool verify_readback(struct run *x, const struct step *s)
     hw_cfg_read(HW_CFG_DEFAULT, step_bdf(x, s), s->offset, s->width, &got);
     if (got == want)
         return true;
+    if (x->failed) {
+        char what[96];
+        format(what, sizeof what, "register 0x%02x reads back 0x%x, written to hold 0x%x", s->offset, got,
+               want);
+        report_later(x, t, OBS_READBACK, what);
+        return false;
+    }
     char explain[160], where[256], reads[512];
     oracle_explain(x->e->shadow, t->fn, t->bar_num, explain, sizeof explain);
     where_seen(x, t, where, sizeof where, reads, sizeof reads);
@@ -355,6 +401,54 @@ static void log_step(const struct run *x)
     x->e->log(text);
 }
 
+/* After a failure the check goes on, so that one run shows every deviation
+ * of a device (Bochs: decode never turns off, and then a BAR written while
+ * "dark" maps at once), but only while every target's registers hold what
+ * the guest wrote: then each BAR is where the record says (live or not), and
+ * the check's own slots keep it clear of everything else. A check that
+ * overlaps BARs by design, counting on decode being off, stops at its first
+ * failure (e->stop_at_failure): there "dark" may not be dark. I/O and
+ * contents steps need a working device and are not run after a failure. */
+static bool registers_as_recorded(const struct run *x)
+{
+    for (unsigned k = 0; k < x->e->target_count; k++) {
+        const struct target *t = &x->e->targets[k];
+        uint16_t offsets[3] = {PCI_COMMAND, (uint16_t)pci_bar_offset(t->bar_num),
+                               (uint16_t)pci_bar_offset(t->bar_num + 1)};
+        unsigned n = shadow_bar_is64(x->e->shadow, t->fn, t->bar_num) ? 3 : 2;
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t want, got = 0;
+            unsigned width = offsets[i] == PCI_COMMAND ? 2 : 4;
+            if (!shadow_expected_read(x->e->shadow, t->fn, offsets[i], width, &want))
+                return false;
+            hw_cfg_read(HW_CFG_DEFAULT, t->probe.bdf, offsets[i], width, &got);
+            if (got != want)
+                return false;
+        }
+    }
+    return true;
+}
+
+static bool continue_safely(struct run *x, const struct step *s)
+{
+    if (x->e->stop_at_failure || !registers_as_recorded(x))
+        return false;
+    return s->kind == STEP_LOOK || s->kind < STEP_FILL;
+}
+
+static bool run_step(struct run *x)
+{
+    /* after a failure a target may not answer where the record says: a nonce
+     * planted there would be lost, and the probe would then look for a value
+     * its register never took; the last one planted stands */
+    if (!x->failed)
+        replant(x);
+    if (!apply(x, &x->e->steps[x->step - 1]))
+        return false;
+    log_step(x);
+    return compare_all(x);
+}
+
 bool engine_run(struct engine *e, struct check_result *r)
 {
     struct run x = {.e = e, .r = r};
@@ -367,12 +461,16 @@ bool engine_run(struct engine *e, struct check_result *r)
     if (!compare_all(&x))
         return false;
     for (x.step = 1; x.step <= e->step_count; x.step++) {
-        replant(&x);
-        if (!apply(&x, &e->steps[x.step - 1]))
-            return false;
-        log_step(&x);
-        if (!compare_all(&x))
-            return false;
+        if (x.failed && !continue_safely(&x, &e->steps[x.step - 1])) {
+            check_later(r, NULL, 0, "stopped before step %u/%u \"%s\": %s", x.step, e->step_count,
+                        e->steps[x.step - 1].name,
+                        e->stop_at_failure ? "this check overlaps BARs, safe only while decode is off"
+                        : !registers_as_recorded(&x) ? "a BAR or COMMAND register no longer holds what the guest wrote"
+                                                     : "I/O needs a device that followed every step");
+            break;
+        }
+        if (!run_step(&x))
+            x.failed = true;
     }
-    return true;
+    return !x.failed;
 }

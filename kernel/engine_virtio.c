@@ -177,6 +177,7 @@ static bool submit(struct check_result *r, const struct target *t, uint64_t base
     if (!reset(common)) {
         check_fail(r, "virtio reset at 0x%016llx: device_status did not read 0 within 1 s",
                    (unsigned long long)common);
+        engine_io_failed(r);
         return false;
     }
     hw_mmio_write(common + VC_STATUS, 1, VS_ACKNOWLEDGE);
@@ -190,6 +191,7 @@ static bool submit(struct check_result *r, const struct target *t, uint64_t base
     if (fault || !(status & VS_FEATURES_OK)) {
         check_fail(r, "virtio device at 0x%016llx refused VERSION_1 (device_status 0x%02x)",
                    (unsigned long long)common, status);
+        engine_io_failed(r);
         stop(base, t);
         return false;
     }
@@ -198,6 +200,7 @@ static bool submit(struct check_result *r, const struct target *t, uint64_t base
     if (fault || !size) {
         check_fail(r, "virtio device at 0x%016llx has no queue 0 (queue_size %u)", (unsigned long long)common,
                    size);
+        engine_io_failed(r);
         stop(base, t);
         return false;
     }
@@ -227,6 +230,7 @@ static bool submit(struct check_result *r, const struct target *t, uint64_t base
     if (fault || (status & VS_FAILED) || !(status & VS_DRIVER_OK)) {
         check_fail(r, "virtio device at 0x%016llx did not take DRIVER_OK (device_status 0x%02x)",
                    (unsigned long long)common, status);
+        engine_io_failed(r);
         stop(base, t);
         return false;
     }

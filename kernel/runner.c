@@ -12,12 +12,19 @@ enum status { STATUS_NONE, STATUS_PASS, STATUS_SKIP, STATUS_FAIL };
 struct check_result {
     enum status status;
     char message[TAP_DESC_MAX];
-    char yaml[1536];
+    char yaml[3072];
     size_t yaml_len;
     const char *classes[DIAG_MAX_CLASSES]; /* diagnosed (check_classes), static strings */
     unsigned class_count;
     bool diagnosed;
+    /* deviations after the first failure (check_later): how many, and the
+     * classes they named that the first did not */
+    unsigned later_count, later_more; /* shown (later_N), and counted only */
+    const char *later_classes[DIAG_MAX_CLASSES];
+    unsigned later_class_count;
 };
+
+#define LATER_SHOWN 4 /* later_1 .. later_4 in the YAML block; the rest counted (later_more) */
 
 /* checks whose failure showed each class of bug_classes[], this run */
 static unsigned class_tally[64];
@@ -92,12 +99,70 @@ void check_classes(struct check_result *r, const char *const *ids, unsigned n)
         r->classes[r->class_count++] = ids[i];
 }
 
+bool check_diagnosed(const struct check_result *r)
+{
+    return r->diagnosed;
+}
+
+static bool has_class(const char *const *list, unsigned n, const char *id)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (!strcmp(list[i], id))
+            return true;
+    return false;
+}
+
+void check_later(struct check_result *r, const char *const *ids, unsigned n, const char *fmt, ...)
+{
+    char text[256], classes[192], key[16];
+    va_list ap;
+    va_start(ap, fmt);
+    format_v(text, sizeof text, fmt, ap);
+    va_end(ap);
+    bool news = !n; /* a line without classes (why the run stopped) is always shown */
+    for (unsigned i = 0; i < n; i++)
+        if (!has_class(r->classes, r->class_count, ids[i]) &&
+            !has_class(r->later_classes, r->later_class_count, ids[i]) &&
+            r->later_class_count < DIAG_MAX_CLASSES) {
+            r->later_classes[r->later_class_count++] = ids[i];
+            news = true;
+        }
+    if (!news || r->later_count == LATER_SHOWN) {
+        r->later_more++; /* names nothing new, or no room: counted only */
+        return;
+    }
+    r->later_count++;
+    classes_join(ids, n, classes, sizeof classes);
+    format(key, sizeof key, "later_%u", r->later_count);
+    check_diag(r, key, "%s (class: %s)", text, n ? classes : "unknown");
+}
+
+/* the later deviations' summary lines, once the check has ended */
+static void finish_later(struct check_result *r)
+{
+    char classes[512];
+    if (r->later_more)
+        check_diag(r, "later_more", "%u more deviation%s, not listed (no new class, or the list is full)", r->later_more,
+                   r->later_more == 1 ? "" : "s");
+    if (!r->later_class_count)
+        return;
+    classes_join(r->later_classes, r->later_class_count, classes, sizeof classes);
+    check_diag(r, "later_class", "%s", classes);
+}
+
+static void tally_list(const char *const *ids, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned k = 0; k < bug_class_count && k < sizeof class_tally / sizeof class_tally[0]; k++)
+            if (!strcmp(bug_classes[k].id, ids[i]))
+                class_tally[k]++;
+}
+
+/* every class a failed check showed, first failure and later ones (disjoint lists) */
 static void tally_classes(const struct check_result *r)
 {
-    for (unsigned i = 0; i < r->class_count; i++)
-        for (unsigned k = 0; k < bug_class_count && k < sizeof class_tally / sizeof class_tally[0]; k++)
-            if (!strcmp(bug_classes[k].id, r->classes[i]))
-                class_tally[k]++;
+    tally_list(r->classes, r->class_count);
+    tally_list(r->later_classes, r->later_class_count);
 }
 
 static void print_tally(struct tap *t)
@@ -176,11 +241,12 @@ static void run_point(struct runner *rn, const struct check *c, unsigned i, cons
     format(current, sizeof current, "%u - %s", rn->tap->number + 1, desc);
     tap_running(rn->tap, desc);
     c->run(i, &result);
+    finish_later(&result);
     char reason[TAP_DESC_MAX] = "";
     enum tap_result t = tap_result_of(rn, c, &result, reason, sizeof reason);
     if (result.status == STATUS_FAIL)
         tally_classes(&result);
-    char yaml[sizeof result.yaml + TAP_DESC_MAX + 16];
+    static char yaml[sizeof result.yaml + TAP_DESC_MAX + 16]; /* large: off the stack */
     format(yaml, sizeof yaml, "message: %s\n%s", result.message, result.yaml);
     tap_point(rn->tap, t, desc, reason, yaml);
     current[0] = '\0';

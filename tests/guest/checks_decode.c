@@ -82,6 +82,9 @@ static void baseline_run(unsigned i, struct check_result *r)
     if (t && t->refused) {
         check_fail(r, "no answer at the firmware address 0x%016llx: %s", (unsigned long long)t->home,
                    t->refused);
+        /* before any check wrote: as the engine's "as found" */
+        check_diagnose(r, &(struct observation){.step = OBS_AS_FOUND, .what = OBS_NOWHERE, .decode = true,
+                                                .probe = engine_probe_kind(&t->probe)});
         return;
     }
     relocation_run(TARGET_ANY, i, r, build_baseline);

@@ -133,18 +133,43 @@ static void snapshot_slot(struct pci_bdf b, struct slot_snapshot *s)
     }
 }
 
+static uint32_t enumerated_id(const struct pci_function *f)
+{
+    return (uint32_t)f->device << 16 | f->vendor;
+}
+
+static uint32_t enumerated_class_rev(const struct pci_function *f)
+{
+    return f->class_code << 8 | f->revision;
+}
+
+/* what function-isolation saw, in the signature table's terms (kernel/classes.h):
+ * a header of function fn that reads wrong, after the move (else before it) */
+static void diagnose_header(unsigned fn, unsigned moved, enum obs_what what, bool after, bool sibling_value,
+                            struct check_result *r)
+{
+    struct observation o = {.step = after ? OBS_AFTER : OBS_AS_FOUND, .what = what};
+    o.decode = function_of(fn)->command & PCI_COMMAND_MEMORY;
+    o.other = fn != moved;
+    o.sibling = sibling_value;
+    check_diagnose(r, &o);
+}
+
 /* each function's reads are its own: identity as enumerated */
-static bool identity_ok(const struct slot_snapshot *s, const char *when, struct check_result *r)
+static bool identity_ok(const struct slot_snapshot *s, unsigned moved, bool after, struct check_result *r)
 {
     for (unsigned i = 0; i < s->count; i++) {
         const struct pci_function *f = function_of(s->fn[i]);
-        uint32_t id = (uint32_t)f->device << 16 | f->vendor;
-        uint32_t class_rev = f->class_code << 8 | f->revision;
-        if (s->id[i] == id && s->class_rev[i] == class_rev)
+        if (s->id[i] == enumerated_id(f) && s->class_rev[i] == enumerated_class_rev(f))
             continue;
         check_fail(r, "%02x:%02x.%x reads %08x class %06x %s, enumerated %04x:%04x class %06x",
-                   f->bdf.bus, f->bdf.device, f->bdf.function, s->id[i], s->class_rev[i] >> 8, when,
-                   f->vendor, f->device, f->class_code);
+                   f->bdf.bus, f->bdf.device, f->bdf.function, s->id[i], s->class_rev[i] >> 8,
+                   after ? "after the move" : "before the move", f->vendor, f->device, f->class_code);
+        bool sibling = false; /* it reads another function of the slot's identity */
+        for (unsigned k = 0; k < s->count; k++)
+            sibling |= k != i && s->id[i] == enumerated_id(function_of(s->fn[k])) &&
+                       s->class_rev[i] == enumerated_class_rev(function_of(s->fn[k]));
+        diagnose_header(s->fn[i], moved, OBS_IDENTITY, after, sibling, r);
         return false;
     }
     return true;
@@ -160,13 +185,14 @@ static void run_isolation(unsigned i, struct check_result *r)
     const struct bar_target *t = relocation_nth(TARGET_ANY, (unsigned)k);
     struct slot_snapshot before, after;
     snapshot_slot(function_of(t->fn)->bdf, &before);
-    if (!identity_ok(&before, "before the move", r))
+    if (!identity_ok(&before, t->fn, false, r))
         return;
     relocation_run(TARGET_ANY, (unsigned)k, r, build_isolation);
     snapshot_slot(function_of(t->fn)->bdf, &after);
-    if (!identity_ok(&after, "after the move", r))
+    if (!identity_ok(&after, t->fn, true, r))
         return;
-    /* every BAR register of the slot as before (the moved one was restored) */
+    /* every BAR register of the slot as before (the moved one was restored);
+     * a sibling's that changed is another function the check never wrote */
     for (unsigned n = 0; n < before.count; n++) {
         const struct pci_function *f = function_of(before.fn[n]);
         for (unsigned b = 0; b < f->bar_count; b++)
@@ -174,6 +200,7 @@ static void run_isolation(unsigned i, struct check_result *r)
                 check_fail(r, "%02x:%02x.%x BAR%u reads %08x after the move of function %x, %08x before",
                            f->bdf.bus, f->bdf.device, f->bdf.function, b, after.bars[n][b],
                            function_of(t->fn)->bdf.function, before.bars[n][b]);
+                diagnose_header(before.fn[n], t->fn, OBS_READBACK, true, before.fn[n] != t->fn, r);
                 return;
             }
     }
@@ -184,6 +211,33 @@ CHECK(function_isolation) = {.id = "function-isolation", .level = CHECK_REQUIRED
                              .run = run_isolation};
 
 /* ---- cfg-consistency ---- */
+
+/* the first register that read differently through the two mechanisms */
+struct cfg_mismatch {
+    unsigned fn;
+    uint16_t offset;
+    uint32_t ecam, cf8;
+};
+
+/* the observation of a mismatch (kernel/classes.h): the value one mechanism
+ * read is the same register of another function of the slot, read through
+ * the other mechanism (the function number ignored), or not */
+static void diagnose_mismatch(const struct cfg_mismatch *m, const bool *both, struct check_result *r)
+{
+    const struct pci_topology *pci = &platform()->pci;
+    struct pci_bdf b = pci->functions[m->fn].bdf;
+    struct observation o = {.step = OBS_LOOK, .what = OBS_CFG_DIFFERS};
+    o.decode = pci->functions[m->fn].command & PCI_COMMAND_MEMORY;
+    for (unsigned g = 0; g < pci->count && !o.sibling; g++) {
+        uint32_t g_ecam = 0, g_cf8 = 0;
+        if (g == m->fn || !both[g] || !same_slot(pci->functions[g].bdf, b))
+            continue;
+        hw_cfg_read(HW_CFG_ECAM, pci->functions[g].bdf, m->offset, 4, &g_ecam);
+        hw_cfg_read(HW_CFG_CF8, pci->functions[g].bdf, m->offset, 4, &g_cf8);
+        o.sibling = m->ecam == g_cf8 || m->cf8 == g_ecam;
+    }
+    check_diagnose(r, &o);
+}
 
 /* Hazard: an ECAM access is routed by the stale 0xCF8 latch, or the two
  * mechanisms reach different registers (BUGS.md cfg-latch-mix). Expect:
@@ -197,6 +251,7 @@ static void run_cfg_consistency(unsigned i, struct check_result *r)
     const struct pci_topology *pci = &platform()->pci;
     bool both[PCI_MAX_FUNCTIONS];
     unsigned compared = 0, no_ecam = 0, no_cf8 = 0, mismatches = 0;
+    struct cfg_mismatch first = {0};
     for (unsigned fn = 0; fn < pci->count; fn++) {
         uint32_t v;
         struct pci_bdf b = pci->functions[fn].bdf;
@@ -227,10 +282,12 @@ static void run_cfg_consistency(unsigned i, struct check_result *r)
                 continue;
             check_fail(r, "%04x:%02x:%02x.%x offset 0x%02x reads %08x through ECAM, %08x through 0xCF8",
                        b.segment, b.bus, b.device, b.function, off, ecam, cf8);
+            first = (struct cfg_mismatch){fn, off, ecam, cf8};
         }
     }
     if (mismatches) {
         check_diag(r, "mismatches", "%u dwords of %u functions", mismatches, compared);
+        diagnose_mismatch(&first, both, r); /* after the compare: its reads move the 0xCF8 latch */
         return;
     }
     if (no_ecam || no_cf8) {

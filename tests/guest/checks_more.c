@@ -135,6 +135,7 @@ static bool slot_next_to(const struct bar_target *t, const struct bar_target *b,
  * MSE=0, and answers at home once it is set again. */
 static bool build_others_dark(struct engine *e, const struct bar_target *t, struct check_result *r)
 {
+    e->stop_at_failure = true; /* its BARs overlap: safe only while decode is really off */
     struct bar_target *p = relocation_find_partner(t, coverable);
     uint64_t next;
     if (!p) {

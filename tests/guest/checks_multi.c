@@ -63,6 +63,7 @@ static bool build_swap(struct engine *e, const struct bar_target *t, struct chec
  * A is dark over it; after B off and A on, only A answers; then both home. */
 static bool build_overlap_dark(struct engine *e, const struct bar_target *t, struct check_result *r)
 {
+    e->stop_at_failure = true; /* its BARs overlap: safe only while decode is really off */
     struct bar_target *p = relocation_find_partner(t, coverable);
     if (!p) {
         check_skip(r, "no other probed BAR of at least 0x%llx bytes on the same bus",

@@ -5,6 +5,7 @@
  * are tests/host/test_pci_consistency.c's broken topologies. */
 #include "../../drivers/pci_consistency.h"
 #include "../../kernel/check.h"
+#include "../../kernel/classes.h"
 #include "../../kernel/platform.h"
 #include "../../kernel/format.h"
 
@@ -40,12 +41,36 @@ static bool have_topology(struct check_result *r)
     return false;
 }
 
+/* two functions of one device enumerated with a memory BAR at the very same
+ * base: config reads of one reached the other while firmware or the
+ * enumeration sized them (kernel/classes.h OBS_IDENTITY, another function's) */
+static bool siblings_share_a_base(const struct pci_topology *pci)
+{
+    for (unsigned a = 0; a < pci->count; a++)
+        for (unsigned b = a + 1; b < pci->count; b++) {
+            const struct pci_function *f = &pci->functions[a], *g = &pci->functions[b];
+            if (f->bdf.segment != g->bdf.segment || f->bdf.bus != g->bdf.bus || f->bdf.device != g->bdf.device)
+                continue;
+            for (unsigned k = 0; k < f->bar_count && k < g->bar_count; k++)
+                if ((f->bars[k].kind == PCI_BAR_MEM32 || f->bars[k].kind == PCI_BAR_MEM64) &&
+                    f->bars[k].kind == g->bars[k].kind && f->bars[k].addr &&
+                    f->bars[k].addr == g->bars[k].addr)
+                    return true;
+        }
+    return false;
+}
+
 static void run_disjoint(unsigned i, struct check_result *r)
 {
     (void)i;
     struct problems p = {r, 0};
-    if (have_topology(r))
-        verdict(r, pci_check_bars_disjoint(&platform()->pci, record, &p), "overlapping BAR pairs");
+    if (!have_topology(r))
+        return;
+    unsigned overlaps = pci_check_bars_disjoint(&platform()->pci, record, &p);
+    verdict(r, overlaps, "overlapping BAR pairs");
+    /* firmware's own overlaps are no hypervisor class: only this pattern is diagnosed */
+    if (overlaps && siblings_share_a_base(&platform()->pci))
+        check_diagnose(r, &(struct observation){.step = OBS_AS_FOUND, .what = OBS_IDENTITY, .sibling = true});
 }
 
 static void run_in_bridge_windows(unsigned i, struct check_result *r)

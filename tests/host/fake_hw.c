@@ -1,8 +1,9 @@
 /* The host's implementation of the seam (drivers/hw.h), the only one linked
  * into build/host/unit: config accesses reach the fake fabric
  * (tests/host/fake_pci.c), MMIO reaches the simple model below (memory BARs
- * decode where config space puts them; see fake_pci.h), port I/O does
- * nothing, DMA comes from a static buffer, and the clock ticks 1 us per call.
+ * decode where config space puts them; see fake_pci.h), port I/O reaches
+ * tests/host/fake_ports.c, DMA comes from a static buffer, and the clock
+ * ticks 1 us per call.
  * Also the warning collector tests hand to the code under test. */
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +43,7 @@ struct mmio_bar {
     int h;
     unsigned bar;
     bool ram; /* a write anywhere creates the 8-byte word it lands in */
+    const bool *live; /* when set and false: reads all-ones, writes vanish (Bochs's VGA) */
 };
 
 struct mmio_register {
@@ -127,7 +129,7 @@ static struct mmio_bar *declared_bar(int h, unsigned bar)
         fprintf(stderr, "fake_hw: more than %d MMIO BARs\n", MAX_MMIO_BARS);
         return NULL;
     }
-    mmio_bars[mmio_bar_count] = (struct mmio_bar){h, bar, false};
+    mmio_bars[mmio_bar_count] = (struct mmio_bar){h, bar, false, NULL};
     return &mmio_bars[mmio_bar_count++];
 }
 
@@ -197,7 +199,7 @@ int hw_mmio_read(uint64_t phys, unsigned width, uint64_t *value)
         return fault < 0 ? 0 : fault;
     const struct mmio_bar *b = decode(phys, width, &offset);
     if (b)
-        *value = load(b, offset, width);
+        *value = b->live && !*b->live ? lanes(width) : load(b, offset, width);
     return 0;
 }
 
@@ -209,7 +211,7 @@ int hw_mmio_write(uint64_t phys, unsigned width, uint64_t value)
     if (fault)
         return fault < 0 ? 0 : fault;
     const struct mmio_bar *b = decode(phys, width, &offset);
-    if (b)
+    if (b && !(b->live && !*b->live))
         store(b, offset, width, value & lanes(width), false);
     return 0;
 }
@@ -231,6 +233,13 @@ void fake_mmio_ram(int h, unsigned bar)
     struct mmio_bar *b = declared_bar(h, bar);
     if (b)
         b->ram = true;
+}
+
+void fake_mmio_gate(int h, unsigned bar, const bool *live)
+{
+    struct mmio_bar *b = declared_bar(h, bar);
+    if (b)
+        b->live = live;
 }
 
 void fake_mmio_poke(int h, unsigned bar, uint32_t offset, unsigned width, uint64_t value)
@@ -257,17 +266,6 @@ const struct fake_mmio_stats *fake_mmio_stats(void)
     return &mmio_stats;
 }
 
-uint32_t hw_port_in(uint16_t port, unsigned width)
-{
-    (void)port;
-    return width >= 4 ? 0xffffffffu : (1u << (8 * width)) - 1; /* a floating bus */
-}
-
-void hw_port_out(uint16_t port, unsigned width, uint32_t value)
-{
-    (void)port, (void)width, (void)value;
-}
-
 void *hw_dma_alloc(size_t size, size_t align, uint64_t *phys)
 {
     size_t start = align ? (dma_used + align - 1) / align * align : dma_used;
@@ -287,6 +285,7 @@ uint64_t hw_time_ns(void)
 void fake_hw_reset(void)
 {
     fake_mmio_reset();
+    fake_ports_reset();
     warning_count = 0;
     memset(dma_pool, 0, dma_used);
     dma_used = 0;

@@ -148,6 +148,8 @@ static void write_fn(struct fake_fn *fn, uint16_t offset, unsigned width, uint32
             fn->sized |= (uint8_t)(1u << bar);
         if (fake_faults.drop_while_decoding && (fn->cfg[PCI_COMMAND] & PCI_COMMAND_MEMORY))
             return;
+        if (fake_faults.upper_dword_zero && bar_owner(fn, bar) != bar)
+            return;
     }
     uint64_t before = bar >= 0 ? bar_addr(fn, bar_owner(fn, bar)) : 0;
     for (unsigned i = 0; i < width; i++)

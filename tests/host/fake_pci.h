@@ -81,6 +81,8 @@ struct fake_faults {
     bool drop_while_decoding; /* write-dropped-while-decoding: BAR writes ignored while MSE=1 */
     bool stale_alias;         /* stale-alias-after-move: the address a move left still decodes */
     bool low_dword_ignored;   /* low-dword-ignored: only a high-dword write moves the mapping */
+    bool upper_dword_zero;    /* high-dword-ignored as Bochs 2.7's xHCI: a 64-bit BAR's upper
+                                 dword is not implemented (writes dropped, it reads 0) */
 };
 extern struct fake_faults fake_faults;
 /* for the MMIO model: *mapped is where a low-dword-ignored BAR bar (its low
@@ -116,6 +118,9 @@ void fake_mmio_register_inverted(int h, unsigned bar, uint32_t offset, unsigned 
                                  uint64_t value);
 /* BAR bar of h is RAM: reads return what was written (ivshmem's shared memory) */
 void fake_mmio_ram(int h, unsigned bar);
+/* BAR bar of h answers only while *live: otherwise it decodes but reads
+ * all-ones and drops writes (Bochs's VGA framebuffer outside a VBE mode) */
+void fake_mmio_gate(int h, unsigned bar, const bool *live);
 /* set a register's or RAM's bytes, whatever the decode and the write mask */
 void fake_mmio_poke(int h, unsigned bar, uint32_t offset, unsigned width, uint64_t value);
 /* what a read at offset of BAR bar of h returns, whatever the decode */
@@ -148,6 +153,47 @@ void fake_virtio_cap(int h, uint8_t at, uint8_t cfg_type, uint8_t bar, uint32_t 
                      uint32_t length);
 /* pci-testdev 1b36:0005: BAR0 mem32 4 KiB, BAR2 mem64 pref 2 MiB: an empty region */
 int fake_dev_testdev(struct pci_bdf f, uint64_t membar_addr);
+
+/* ---- port I/O (fake_ports.c) ----
+ * A floating bus (reads all-ones, writes vanish), except the Bochs VBE
+ * DISPI interface (index 0x1ce, data 0x1cf, 16-bit) while `present`: the
+ * registers ID, XRES, YRES, BPP and ENABLE, as Bochs 2.7 keeps them (the
+ * resolution changes only while ENABLE's bit 0 is clear); `on` follows that
+ * bit (hand it to fake_mmio_gate). fake_pci_reset makes it absent. */
+#define FAKE_DISPI_REGS 5
+struct fake_dispi {
+    bool present, on;
+    bool enable_ignored; /* ENABLE writes vanish (a mode that will not turn on) */
+    uint16_t regs[FAKE_DISPI_REGS];
+    unsigned writes; /* to the data port */
+};
+extern struct fake_dispi fake_dispi;
+void fake_ports_reset(void);
+
+/* The devices QEMU and Bochs 2.7 share, QEMU-shaped (tests/host/test_probes_devices.c);
+ * each decodes with MEM on and models only what the probes touch. */
+#define FAKE_E1000_RCTL 0x100
+#define FAKE_E1000_RDBAL 0x2800
+#define FAKE_E1000_RAL0 0x5400
+#define FAKE_OHCI_HCCONTROL 0x04
+#define FAKE_OHCI_HCHCCA 0x18
+#define FAKE_EHCI_CAPLENGTH 0x20
+#define FAKE_XHCI_CAPLENGTH 0x40 /* Bochs's is 0x20 */
+#define FAKE_VGA_SIZE (16u << 20)
+/* e1000 8086:100e: BAR0 mem32 128 KiB with RCTL (receiver off), RDBAL, RAL0/RAH0; BAR1 I/O */
+int fake_dev_e1000(struct pci_bdf f, uint32_t addr);
+/* pci-ohci 106b:003f class 0c0310: BAR0 mem32 256 B, HcControl (USBRESET), HcHCCA,
+ * HcRhDescriptorA/B */
+int fake_dev_ohci(struct pci_bdf f, uint32_t addr);
+/* usb-ehci 8086:24cd class 0c0320: BAR0 mem32 4 KiB; CAPLENGTH, HCSPARAMS, USBCMD
+ * (stopped), USBSTS (halted), PERIODICLISTBASE (keeps every bit, as QEMU's) */
+int fake_dev_ehci(struct pci_bdf f, uint32_t addr);
+/* qemu-xhci 1b36:000d class 0c0330: BAR0 mem64 16 KiB; CAPLENGTH, HCSPARAMS1, USBCMD
+ * (stopped), USBSTS (halted), DCBAAP low */
+int fake_dev_xhci(struct pci_bdf f, uint64_t addr);
+/* std VGA 1234:1111 class 030000: BAR0 mem32 pref 16 MiB of RAM, BAR2 mem32 4 KiB;
+ * the DISPI ports present (mode off); bochs: the framebuffer answers only in a mode */
+int fake_dev_vga(struct pci_bdf f, uint32_t addr, bool bochs);
 
 /* fake_hw.c: forget the warnings, free the DMA pool (fake_pci_reset calls it) */
 void fake_hw_reset(void);

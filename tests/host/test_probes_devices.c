@@ -84,3 +84,66 @@ int fake_dev_testdev(struct pci_bdf f, uint64_t membar_addr)
     fake_pci_bar_mem64(h, 2, 2 << 20, membar_addr, true);
     return h;
 }
+
+/* ---- devices QEMU and Bochs 2.7 share (drivers/probe_e1000.c, probe_usb.c, probe_vga.c) ---- */
+
+int fake_dev_e1000(struct pci_bdf f, uint32_t addr)
+{
+    int h = add_decoding(f, 0x8086, 0x100e, 0x020000);
+    fake_pci_bar_mem32(h, 0, 128 << 10, addr, false);
+    fake_pci_bar_io(h, 1, 0x40, 0xc000, 32);
+    fake_mmio_register(h, 0, FAKE_E1000_RCTL, 4, 0, 0xffffffffu);
+    fake_mmio_register(h, 0, FAKE_E1000_RDBAL, 4, 0, 0xffffffffu); /* QEMU keeps every bit */
+    fake_mmio_register(h, 0, FAKE_E1000_RAL0, 4, 0x12005452, 0xffffffffu); /* 52:54:00:12:34:56 */
+    fake_mmio_register(h, 0, FAKE_E1000_RAL0 + 4, 4, 0x80005634, 0xffffffffu);
+    return h;
+}
+
+int fake_dev_ohci(struct pci_bdf f, uint32_t addr)
+{
+    int h = add_decoding(f, 0x106b, 0x003f, 0x0c0310);
+    fake_pci_bar_mem32(h, 0, 256, addr, false);
+    fake_mmio_register(h, 0, 0x00, 4, 0x10, 0); /* HcRevision */
+    fake_mmio_register(h, 0, FAKE_OHCI_HCCONTROL, 4, 0, 0x7ff);
+    fake_mmio_register(h, 0, FAKE_OHCI_HCHCCA, 4, 0, 0xffffff00u);
+    fake_mmio_register(h, 0, 0x48, 4, 0x00000203, 0); /* HcRhDescriptorA: 3 ports */
+    fake_mmio_register(h, 0, 0x4c, 4, 0, 0);          /* HcRhDescriptorB */
+    return h;
+}
+
+int fake_dev_ehci(struct pci_bdf f, uint32_t addr)
+{
+    int h = add_decoding(f, 0x8086, 0x24cd, 0x0c0320);
+    fake_pci_bar_mem32(h, 0, 4096, addr, false);
+    fake_mmio_register(h, 0, 0x00, 4, 0x01000000 | FAKE_EHCI_CAPLENGTH, 0);
+    fake_mmio_register(h, 0, 0x04, 4, 0x00000006, 0); /* HCSPARAMS: 6 ports */
+    fake_mmio_register(h, 0, FAKE_EHCI_CAPLENGTH + 0x00, 4, 0x00080000, 0); /* USBCMD */
+    fake_mmio_register(h, 0, FAKE_EHCI_CAPLENGTH + 0x04, 4, 0x00001000, 0); /* USBSTS: halted */
+    fake_mmio_register(h, 0, FAKE_EHCI_CAPLENGTH + 0x14, 4, 0, 0xffffffffu); /* QEMU: whole */
+    return h;
+}
+
+int fake_dev_xhci(struct pci_bdf f, uint64_t addr)
+{
+    int h = add_decoding(f, 0x1b36, 0x000d, 0x0c0330);
+    fake_pci_bar_mem64(h, 0, 16 << 10, addr, false);
+    fake_mmio_register(h, 0, 0x00, 4, 0x01000000 | FAKE_XHCI_CAPLENGTH, 0);
+    fake_mmio_register(h, 0, 0x04, 4, 0x08001040, 0); /* HCSPARAMS1 */
+    fake_mmio_register(h, 0, FAKE_XHCI_CAPLENGTH + 0x00, 4, 0, 0); /* USBCMD */
+    fake_mmio_register(h, 0, FAKE_XHCI_CAPLENGTH + 0x04, 4, 0x1, 0); /* USBSTS: HCH */
+    fake_mmio_register(h, 0, FAKE_XHCI_CAPLENGTH + 0x30, 4, 0, 0xffffffc0u);
+    return h;
+}
+
+int fake_dev_vga(struct pci_bdf f, uint32_t addr, bool bochs)
+{
+    int h = add_decoding(f, 0x1234, 0x1111, 0x030000);
+    fake_pci_bar_mem32(h, 0, FAKE_VGA_SIZE, addr, true);
+    fake_pci_bar_mem32(h, 2, 4096, 0xfebf4000, false); /* QEMU's MMIO BAR */
+    fake_mmio_ram(h, 0);
+    if (bochs)
+        fake_mmio_gate(h, 0, &fake_dispi.on);
+    fake_dispi.present = true;
+    fake_dispi.regs[0] = 0xb0c5; /* VBE_DISPI_ID5 */
+    return h;
+}

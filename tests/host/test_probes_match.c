@@ -127,7 +127,7 @@ TEST(probe_pci_testdev_membar_is_none_with_the_empty_region_reason)
 TEST(probe_unknown_devices_and_non_memory_bars_get_none)
 {
     fake_pci_reset();
-    int h = fake_pci_add(BDF(0, 9, 0), 0x8086, 0x100e, 0x020000); /* e1000: no probe yet */
+    int h = fake_pci_add(BDF(0, 9, 0), 0x10ec, 0x8139, 0x020000); /* rtl8139: no probe */
     fake_pci_bar_mem32(h, 0, 0x20000, 0xfeb80000u, false);
     fake_pci_bar_io(h, 1, 0x40, 0xc000, 32);
     EXPECT(!probe_find(record(BDF(0, 9, 0)), 0, &probe));

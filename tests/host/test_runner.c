@@ -2,6 +2,7 @@
  * failures below level=strict, silent checks, selection, exit codes. */
 #include <stdio.h>
 
+#include "../../kernel/classes.h"
 #include "../../kernel/runner.h"
 #include "harness.h"
 
@@ -202,4 +203,44 @@ TEST(runner_tallies_classes_and_applies_profiles)
     EXPECT(strstr(out, "not ok 1 - one # TODO xen-vpci: ") != NULL);
     EXPECT(strstr(out, "# class write-dropped-while-decoding: 1 check\n") != NULL);
     EXPECT(strstr(out, "move-refused") == NULL);
+}
+
+/* a check that compares outside the engine reports what it saw through
+ * check_diagnose (kernel/classes.h): one class line, the first failure's */
+static void upper_dword_zero(unsigned i, struct check_result *r)
+{
+    (void)i;
+    check_fail(r, "BAR write dropped: register 0x1c reads back 0x0");
+    check_diagnose(r, &(struct observation){.step = OBS_BAR_HIGH, .what = OBS_READBACK, .decode = i == 1,
+                                            .readback_old = true, .readback_zero = true});
+    check_fail(r, "a later problem");
+    check_diagnose(r, &(struct observation){.step = OBS_LOOK, .what = OBS_CFG_DIFFERS}); /* too late */
+}
+static unsigned two(void) { return 2; }
+static void off_on(unsigned i, char *buf, size_t size) { snprintf(buf, size, "decode-%s", i ? "on" : "off"); }
+
+static const struct check outside[] = {
+    {.id = "outside", .instances = two, .describe = off_on, .run = upper_dword_zero},
+};
+
+TEST(runner_outside_diagnosis_has_one_class_line_and_meets_profiles)
+{
+    static struct options o;
+    static struct tap t;
+    char err[128];
+    EXPECT_EQ(options_parse("profile=hyperv", &o, err, sizeof err), 0);
+    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit};
+    out_len = 0;
+    out[0] = '\0';
+    tap_begin(&t, capture);
+    EXPECT_EQ(runner_run(&rn, outside, outside + 1), 1);
+    /* decode off: a truncated upper dword or a refused move; not Hyper-V's documented drop */
+    EXPECT(strstr(out, "not ok 1 - decode-off\n") != NULL);
+    EXPECT(strstr(out, "  class: high-dword-ignored, move-refused\n") != NULL);
+    /* decode on, the upper dword held 0: Hyper-V's drop, a TODO */
+    EXPECT(strstr(out, "not ok 2 - decode-on # TODO hyperv: ") != NULL);
+    EXPECT(strstr(out, "  class: write-dropped-while-decoding\n") != NULL);
+    EXPECT(strstr(out, "cfg-latch-mix") == NULL);
+    const char *first = strstr(out, "  class: "), *second = first ? strstr(first + 1, "  class: ") : NULL;
+    EXPECT(second && !strstr(second + 1, "  class: ")); /* one per point */
 }

@@ -3,7 +3,9 @@
  * Diagnosis: for each mutant, every check the kill matrix expects to fail
  * must, on at least one of its failing points, name the mutant's class in
  * its YAML "class:" line (the signature table of kernel/classes.c). A miss
- * fails barmove-sim unless kernel/classes.c lists the class as a known gap.
+ * fails barmove-sim unless kernel/classes.c lists the class as a known gap
+ * (it lists none: checks outside the engine, cfg-consistency among them,
+ * fill an observation for the same table).
  *
  * Profiles (issue 7 item 5): write-dropped-while-decoding fails under
  * profile=spec and passes with TODOs under profile=hyperv; low-dword-ignored
