@@ -43,6 +43,12 @@ bool hw_cfg_write(enum hw_cfg_mechanism m, struct pci_bdf f, uint16_t offset, un
 
 int hw_mmio_read(uint64_t phys, unsigned width, uint64_t *value);
 int hw_mmio_write(uint64_t phys, unsigned width, uint64_t value);
+/* forget any translation of phys the CPU (or an emulator's software TLB) may
+ * have cached: INVLPG in the kernel, nothing in the software models. The
+ * page tables never change, so no guest needs this; barmove uses it once, to
+ * tell an emulator serving a stale unmapped page from one that does not decode
+ * (BUGS.md has no class for it: kernel/classes.c stale-unmapped-cache) */
+void hw_mmio_refresh(uint64_t phys);
 
 uint32_t hw_port_in(uint16_t port, unsigned width);
 void hw_port_out(uint16_t port, unsigned width, uint32_t value);

@@ -123,6 +123,11 @@ int hw_mmio_read(uint64_t phys, unsigned width, uint64_t *value)
     return r;
 }
 
+void hw_mmio_refresh(uint64_t phys)
+{
+    __asm__ volatile("invlpg (%0)" ::"r"(phys) : "memory");
+}
+
 int hw_mmio_write(uint64_t phys, unsigned width, uint64_t value)
 {
     if (!paging_map_mmio(phys, width))

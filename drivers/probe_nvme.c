@@ -129,6 +129,7 @@ const struct probe_type probe_nvme_aqa = {
     .name = "nvme-aqa",
     .strength = PROBE_SCRATCH,
     .fallback = &probe_nvme_signature,
+    .nonzero_fields = {0xfff, 0xfff0000}, /* ASQS, ACQS */
     .match = nvme_match,
     .prepare = nvme_aqa_prepare,
     .plant = probe_scratch_plant,

@@ -187,6 +187,9 @@ static uint64_t readback_of(const struct probe *p, uint64_t written)
 static bool nonce_is_usable(const struct probe *p, uint64_t n)
 {
     uint64_t ones = probe_width_mask(p->width), back = readback_of(p, n);
+    for (unsigned i = 0; i < 2; i++)
+        if (p->type->nonzero_fields[i] && !(n & p->type->nonzero_fields[i]))
+            return false;
     return n != 0 && n != ones && back != 0 && back != ones && back != p->original;
 }
 
@@ -201,6 +204,11 @@ uint64_t probe_usable_nonce(const struct probe *p, uint64_t random)
     if (p->type->strength != PROBE_SCRATCH)
         return random;
     uint64_t n = random & p->keep;
+    for (unsigned i = 0; i < 2; i++) { /* an empty field gets its lowest bit */
+        uint64_t field = p->type->nonzero_fields[i] & p->keep;
+        if (field && !(n & field))
+            n |= field & (~field + 1);
+    }
     for (unsigned i = 0; i < NONCE_TRIES && !nonce_is_usable(p, n); i++)
         n = next_in_mask(n, p->keep);
     return n;

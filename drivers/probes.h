@@ -56,6 +56,10 @@ struct probe_type {
      * every word of the BAR keeps what is written, so the contents check
      * applies to it */
     bool ram;
+    /* fields of the register a usable nonce must leave nonzero (NVMe AQA: both
+     * queue sizes, so the admin queues works-after-move drives through the
+     * planted value are never empty); 0 = none */
+    uint64_t nonzero_fields[2];
     /* what prepare falls back to when it refuses (nvme-aqa -> nvme-signature), or NULL */
     const struct probe_type *fallback;
     /* does this probe fit BAR bar_num of f? sets p->offset, p->width, p->keep

@@ -84,6 +84,11 @@ const struct bug_class bug_classes[] = {
     /* G. facts diagnostics cite */
     {"readback-lies", 'G', "COMMAND and BAR readback do not reflect the mapping", "Hyper-V, OpenHCL"},
     {"unmapped-read-value", 'G', "an unmapped read returns 0, all-ones or stale bytes", "as BUGS.md lists"},
+    /* Not in BUGS.md (found here, issue 8): Bochs caches a host pointer to its
+     * all-ones page in its TLB when the guest reads an unmapped address, and
+     * mapping a BAR there later does not flush it */
+    {"stale-unmapped-cache", 'G', "an address read while unmapped keeps reading as unmapped after a BAR "
+     "maps there, until its TLB entry is dropped", "Bochs 2.7 (measured: INVLPG makes the BAR appear)"},
 };
 const unsigned bug_class_count = sizeof bug_classes / sizeof bug_classes[0];
 
@@ -146,6 +151,12 @@ const struct signature signatures[] = {
     {ANY_STEP, SEEN_WRONG | S(OBS_NOWHERE), -1, -1, -1, -1, {"function-aliasing"},
      "the BAR meets one of another function of the same device: config or mapping of one acts on the other",
      .overlap = 1, .sibling = 1},
+    {ANY_STEP, S(OBS_STALE_READ), -1, -1, -1, -1, {"stale-unmapped-cache"},
+     "answered nowhere until the CPU's cached translation of the address was dropped (INVLPG): the "
+     "emulator served a stale unmapped page"},
+    {ANY_STEP, S(OBS_NOWHERE), 1, -1, -1, -1, {"coarse-block-overlap"},
+     "answers nowhere while it shares a 64 KiB block with another BAR (no byte in common): a decoder "
+     "that books MMIO in 64 KiB blocks refused it", .same_block = 1},
     {ANY_STEP, S(OBS_NOWHERE) | S(OBS_AT_OLD), 1, 0, -1, -1, {"msix-wiped-on-bar-write", "msix-stays"},
      "the MSI-X table lost its entries or stayed behind", .probes = S(OBS_PROBE_MSIX)},
     {ANY_STEP, S(OBS_NOWHERE), 1, 0, -1, -1, {"contents-lost", "ram-bar-not-relocated"},
@@ -299,6 +310,7 @@ unsigned classes_diagnose(const struct observation *o, const char **ids, unsigne
         if (o->what == OBS_AT_TRANSIENT && !cond(s->new_low, o->new_low))
             continue;
         if ((s->unaligned && !o->unaligned) || (s->overlap && !o->overlap) || (s->sibling && !o->sibling) ||
+            (s->same_block && !o->same_block) ||
             (s->probes && !(s->probes & S(o->probe))) ||
             (s->zero && !(o->what == OBS_READBACK && o->readback_zero)))
             continue;

@@ -67,6 +67,8 @@ enum obs_what {
     OBS_DOORBELL_STALE, /* a doorbell rung where the BAR must not answer started the request */
     OBS_CFG_DIFFERS,   /* one config register reads differently through ECAM and through 0xCF8 */
     OBS_IDENTITY,      /* a function's header reads another identity (or BARs) than enumerated */
+    OBS_STALE_READ,    /* answered nowhere, but where it must once the address's cached
+                          translation was dropped (hw_mmio_refresh) */
     OBS_WHAT_KINDS
 };
 
@@ -81,6 +83,8 @@ struct observation {
     bool new_low;       /* OBS_AT_TRANSIENT: at new_lo|old_hi (else old_lo|new_hi) */
     bool unaligned;     /* the check wrote address bits below the BAR's size (hardware masks them) */
     bool overlap;       /* the BAR's range meets another target's, recorded or where it last answered */
+    bool same_block;    /* the BAR shares a 64 KiB block with another target's range (no byte
+                           in common): where a 64 KiB-granular decoder refuses it */
     bool sibling;       /* ... and that target is another function of the same device; outside the
                            engine: the failing function is another function of a device whose
                            function was written, or the wrong value is such a function's */
@@ -119,6 +123,7 @@ struct signature {
     unsigned char sibling;   /* 1: only when that one is another function of the same device */
     unsigned probes;         /* mask of 1u << enum obs_probe */
     unsigned char zero;      /* 1: OBS_READBACK only when it reads 0 after a nonzero write */
+    unsigned char same_block; /* 1: only when the BAR shares a 64 KiB block with another's */
 };
 extern const struct signature signatures[];
 extern const unsigned signature_count;

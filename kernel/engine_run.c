@@ -84,6 +84,27 @@ static bool overlaps_other(const struct run *x, const struct target *t, uint64_t
     return false;
 }
 
+#define BLOCK_64K 0x10000ull
+
+/* t's recorded range and another target's share a 64 KiB block, no byte in common */
+static bool shares_block(const struct run *x, const struct target *t, uint64_t at)
+{
+    uint64_t size = shadow_bar_size(x->e->shadow, t->fn, t->bar_num);
+    if (!at || !size)
+        return false;
+    uint64_t first = at / BLOCK_64K, last = (at + size - 1) / BLOCK_64K;
+    for (unsigned k = 0; k < x->e->target_count; k++) {
+        const struct target *o = &x->e->targets[k];
+        uint64_t oat = shadow_bar_addr(x->e->shadow, o->fn, o->bar_num);
+        uint64_t osize = shadow_bar_size(x->e->shadow, o->fn, o->bar_num);
+        if (o == t || !oat || !osize || ranges_meet(at, size, oat, osize))
+            continue;
+        if (oat / BLOCK_64K <= last && (oat + osize - 1) / BLOCK_64K >= first)
+            return true;
+    }
+    return false;
+}
+
 enum obs_probe engine_probe_kind(const struct probe *p)
 {
     if (!p->type)
@@ -107,6 +128,7 @@ static void observe(const struct run *x, const struct target *t, enum obs_what r
     o.other = s && s->fn < 0 && &x->e->targets[s->target] != t;
     o.unaligned = x->unaligned[k];
     o.overlap = overlaps_other(x, t, at, &o.sibling);
+    o.same_block = !o.overlap && shares_block(x, t, at);
     o.probe = engine_probe_kind(&t->probe);
     if (readback == OBS_READBACK) {
         uint32_t got = 0, written = 0;
@@ -142,6 +164,14 @@ static void observe(const struct run *x, const struct target *t, enum obs_what r
             o.what = OBS_AT_RECORDED;
         else
             o.what = any ? OBS_ELSEWHERE : OBS_NOWHERE;
+    }
+    /* nowhere where it must answer: once more with the address's cached
+     * translation dropped (an emulator's stale TLB is not a decoder bug) */
+    if (o.what == OBS_NOWHERE && want == ORACLE_AT && t->probe.type->strength != PROBE_NONE) {
+        uint64_t seen = 0;
+        hw_mmio_refresh(at);
+        if (probe_look(&t->probe, at, &seen))
+            o.what = OBS_STALE_READ;
     }
     *out = o;
 }

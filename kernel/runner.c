@@ -134,7 +134,10 @@ void check_later(struct check_result *r, const char *const *ids, unsigned n, con
     r->later_count++;
     classes_join(ids, n, classes, sizeof classes);
     format(key, sizeof key, "later_%u", r->later_count);
-    check_diag(r, key, "%s (class: %s)", text, n ? classes : "unknown");
+    if (n)
+        check_diag(r, key, "%s (class: %s)", text, classes);
+    else
+        check_diag(r, key, "%s", text);
 }
 
 /* the later deviations' summary lines, once the check has ended */

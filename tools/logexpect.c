@@ -101,13 +101,16 @@ static bool parse_row(struct expect_file *f, unsigned line, const char *s, size_
         i++;
     if (n < 6 || i == len)
         return fail_at(f, line, "expected BDF BARn CHECK VERDICT CLASSES SOURCE REASON", NULL);
-    if (!is_bdf(words[0]))
-        return fail_at(f, line, "not a bus:device.function", words[0]);
-    if (!is_bar(words[1]))
-        return fail_at(f, line, "not BAR0..BAR5", words[1]);
     if (strlen(words[2]) > 64)
         return fail_at(f, line, "check name too long", NULL);
-    snprintf(r.desc, sizeof r.desc, "%.7s %.4s %.64s", words[0], words[1], words[2]);
+    if (!strcmp(words[0], "-") && !strcmp(words[1], "-")) /* a check of the whole machine */
+        snprintf(r.desc, sizeof r.desc, "%.64s", words[2]);
+    else if (!is_bdf(words[0]))
+        return fail_at(f, line, "not a bus:device.function (or - - for a whole-machine check)", words[0]);
+    else if (!is_bar(words[1]))
+        return fail_at(f, line, "not BAR0..BAR5", words[1]);
+    else
+        snprintf(r.desc, sizeof r.desc, "%.7s %.4s %.64s", words[0], words[1], words[2]);
     if (!strcmp(words[3], "not-ok"))
         r.verdict = EXPECT_NOT_OK;
     else if (!strcmp(words[3], "skip"))
@@ -153,15 +156,21 @@ void expect_free(struct expect_file *f)
 
 /* ---- comparing ---- */
 
-/* the failure's "class: a, b" YAML line, or NULL */
-static const char *class_line(const struct log_point *pt)
+/* the failure's "KEY: a, b" YAML line (class, later_class), or NULL */
+static const char *yaml_line(const struct log_point *pt, const char *key)
 {
+    size_t n = strlen(key);
     if (!pt->yaml)
         return NULL;
     for (const char *s = pt->yaml; s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL)
-        if (!strncmp(s, "class: ", 7))
-            return s + 7;
+        if (!strncmp(s, key, n) && s[n] == ':' && s[n + 1] == ' ')
+            return s + n + 2;
     return NULL;
+}
+
+static const char *class_line(const struct log_point *pt)
+{
+    return yaml_line(pt, "class");
 }
 
 /* is id one of the comma-separated ids at line (up to its end)? */
@@ -219,9 +228,11 @@ static bool check_row(const struct expect_row *r, const struct log_parse *p, FIL
                 "no longer catches it\n", r->desc, r->line, r->source, outcome_name(pt->outcome));
         return false;
     }
-    const char *classes = class_line(pt);
+    /* the first failure's classes, or those of deviations seen after it */
+    const char *classes = class_line(pt), *later = yaml_line(pt, "later_class");
     for (unsigned i = 0; i < r->class_count; i++)
-        if (!classes || !names_class(classes, r->classes[i])) {
+        if ((!classes || !names_class(classes, r->classes[i])) &&
+            (!later || !names_class(later, r->classes[i]))) {
             fprintf(out, "verdicts: lost %s: not ok, but its diagnosis does not name %s "
                     "(line %u); it names: ", r->desc, r->classes[i], r->line);
             print_line_of(out, classes);

@@ -10,8 +10,10 @@
  * File format (tests/matrix/expected/README), one row a line, '#' comments:
  *   BDF BARn CHECK VERDICT CLASSES SOURCE REASON...
  *   00:02.0 BAR0 decode-toggle not-ok cmd-readonly iodev/display/vga.cc refuses COMMAND writes
- * VERDICT is not-ok or skip; CLASSES is a comma list of class ids (all must
- * be among those the failure names) or '-' for a failure with no class line;
+ * BDF and BARn are "- -" for a check of the whole machine (rebalance).
+ * VERDICT is not-ok or skip; CLASSES is a comma list of class ids (each must
+ * be among those the failure names on its "class:" line or, for deviations
+ * seen after the first, its "later_class:" line) or '-' for none;
  * SOURCE is the emulator's source file (and function) that causes it.
  * No file I/O here: the caller supplies text and FILE *s (tests drive it). */
 #ifndef BARMOVE_LOGEXPECT_H

@@ -276,6 +276,11 @@ void *hw_dma_alloc(size_t size, size_t align, uint64_t *phys)
     return dma_pool + start;
 }
 
+void hw_mmio_refresh(uint64_t phys)
+{
+    (void)phys; /* the model caches no translation */
+}
+
 uint64_t hw_time_ns(void)
 {
     static uint64_t now;

@@ -274,3 +274,24 @@ TEST(classes_every_observed_kind_has_a_signature)
     EXPECT_EQ(diagnosis_gap_count, 0);
     EXPECT(diagnosis_gap("cfg-latch-mix") == NULL);
 }
+
+/* Bochs's stale TLB: seen only once the translation was dropped; and a BAR
+ * refused in a shared 64 KiB block */
+TEST(classes_stale_read_and_shared_block)
+{
+    const char *ids[DIAG_MAX_CLASSES];
+    unsigned n = diagnose((struct observation){.step = OBS_BAR_LOW, .what = OBS_STALE_READ, .decode = true},
+                          ids);
+    EXPECT_EQ(n, 1);
+    EXPECT_STR(ids[0], "stale-unmapped-cache");
+    n = diagnose((struct observation){.step = OBS_MSE_ON, .what = OBS_NOWHERE, .decode = true,
+                                      .same_block = true},
+                 ids);
+    bool named = false;
+    for (unsigned i = 0; i < n; i++)
+        named |= !strcmp(ids[i], "coarse-block-overlap");
+    EXPECT(named);
+    n = diagnose((struct observation){.step = OBS_MSE_ON, .what = OBS_NOWHERE, .decode = true}, ids);
+    for (unsigned i = 0; i < n; i++)
+        EXPECT(strcmp(ids[i], "coarse-block-overlap") != 0);
+}

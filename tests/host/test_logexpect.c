@@ -126,3 +126,15 @@ TEST(logexpect_reports_an_unlisted_failure_and_a_missing_check)
     EXPECT(strstr(report, "lost 00:06.0 BAR0 cross-4g: listed (line 2), but the log has no such check") != NULL);
     EXPECT(strstr(report, "unlisted 00:03.0 BAR0 decode-toggle: not ok (class: mse-clear-keeps-mapping)") != NULL);
 }
+
+TEST(logexpect_accepts_later_classes_and_whole_machine_rows)
+{
+    struct expect_outcome o;
+    char report[1024];
+    const char *rows = "- - pack-tight not-ok coarse-block-overlap memory/misc_mem.cc 64 KiB blocks\n";
+    const char *log = "TAP version 14\n1..1\nnot ok 1 - pack-tight\n  ---\n  class: mse-clear-keeps-mapping\n"
+                      "  later_class: map-while-dark, coarse-block-overlap\n  ...\n"
+                      "barmove: 0 passed, 1 failed, 0 skipped, 0 todo\n";
+    EXPECT(compare(rows, log, &o, report, sizeof report));
+    EXPECT_EQ(o.matched, 1);
+}

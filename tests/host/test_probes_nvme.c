@@ -93,3 +93,17 @@ TEST(probe_nvme_without_a_readable_signature_becomes_none)
     uint64_t seen = 0;
     EXPECT(!probe_look(&p, NVME_AT, &seen));
 }
+
+/* works-after-move drives the admin queues through the planted AQA: no nonce
+ * may leave a queue size at 0 (seen once on OVMF: AQA 0x062c0000) */
+TEST(probe_nvme_nonce_never_has_an_empty_queue_size)
+{
+    struct probe p = {.type = &probe_nvme_aqa, .width = 4, .keep = 0x0fff0fff, .original = 0x001f001f};
+    static const uint64_t randoms[] = {0x062c0000, 0x00000abc, 0, 0xf000f000, 0x0fff0000};
+    for (unsigned i = 0; i < sizeof randoms / sizeof randoms[0]; i++) {
+        uint64_t n = probe_usable_nonce(&p, randoms[i]);
+        EXPECT((n & 0xfff) != 0);
+        EXPECT((n & 0x0fff0000) != 0);
+        EXPECT_EQ(n & ~0x0fff0fffull, 0);
+    }
+}

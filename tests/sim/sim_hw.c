@@ -75,6 +75,11 @@ void *sim_dma(uint64_t phys, size_t len)
     return dma_pool + (phys - pool);
 }
 
+void hw_mmio_refresh(uint64_t phys)
+{
+    (void)phys; /* the model caches no translation */
+}
+
 uint64_t hw_time_ns(void)
 {
     static uint64_t now;
