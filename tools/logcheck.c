@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "logparse.h"
+#include "readall.h"
 
 #define EXIT_USAGE 4
 
@@ -111,23 +112,6 @@ static const char *default_suite(struct options *o)
         return "stdin";
     snprintf(o->default_suite, sizeof o->default_suite, "%.*s", (int)n, base);
     return o->default_suite;
-}
-
-static char *read_all(FILE *f, size_t *len)
-{
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (!bigger)
-                free(buf);
-            buf = bigger;
-        }
-    }
-    *len = n;
-    return buf;
 }
 
 static int parse_log_file(const char *path, struct log_parse *p)

@@ -11,6 +11,7 @@
 
 #include "logexpect.h"
 #include "logparse.h"
+#include "readall.h"
 
 #define EXIT_MISMATCH 1
 #define EXIT_USAGE 2
@@ -22,17 +23,8 @@ static char *read_file(const char *path, size_t *len)
         fprintf(stderr, "barmove-verdicts: %s: %s\n", path, strerror(errno));
         return NULL;
     }
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (!bigger)
-                free(buf);
-            buf = bigger;
-        }
-    }
+    size_t n = 0;
+    char *buf = read_all(f, &n);
     bool failed = !buf || ferror(f);
     fclose(f);
     if (failed) {
