@@ -3,6 +3,25 @@
 #include "classes.h"
 #include "engine_internal.h"
 
+#define STALE_FACTOR 20
+#define STALE_MIN_NS 5000000ull  /* 5 ms */
+#define STALE_MAX_NS 50000000ull /* 50 ms */
+
+static uint64_t last_complete_ns; /* 0: no request completed yet */
+
+void engine_io_completed(uint64_t ns)
+{
+    last_complete_ns = ns ? ns : 1;
+}
+
+uint64_t engine_io_stale_wait_ns(void)
+{
+    if (!last_complete_ns)
+        return STALE_MAX_NS;
+    uint64_t w = last_complete_ns * STALE_FACTOR;
+    return w < STALE_MIN_NS ? STALE_MIN_NS : w > STALE_MAX_NS ? STALE_MAX_NS : w;
+}
+
 void engine_io_failed(struct check_result *r)
 {
     check_diagnose(r, &(struct observation){.step = OBS_IO, .what = OBS_IO_FAILED, .decode = true});

@@ -36,7 +36,6 @@
 #define PCI_SUBSYSTEM_VENDOR 0x2c
 #define PAGE 4096
 #define COMPLETE_WAIT_NS 1000000000ull /* a request through the live doorbell: 1 s */
-#define STALE_WAIT_NS 50000000ull      /* a doorbell that must do nothing: 50 ms */
 
 static struct {
     volatile uint32_t *sq, *cq;
@@ -176,6 +175,8 @@ static bool complete(struct engine *e, const struct step *s, struct check_result
     bool done;
     while (!(done = phase_set()) && hw_time_ns() - start < COMPLETE_WAIT_NS)
         ;
+    if (done)
+        engine_io_completed(hw_time_ns() - start);
     uint32_t status = io.cq[3] >> 17, cid = io.cq[3] & 0xffff, vid = 0, ssvid = 0;
     hw_cfg_read(HW_CFG_DEFAULT, t->probe.bdf, PCI_VENDOR_ID, 2, &vid);
     hw_cfg_read(HW_CFG_DEFAULT, t->probe.bdf, PCI_SUBSYSTEM_VENDOR, 2, &ssvid);
@@ -203,9 +204,9 @@ static bool stale(struct engine *e, const struct step *s, struct check_result *r
     const struct target *t = &e->targets[s->target];
     fence();
     hw_mmio_write(where + NVME_SQ0TDBL, 4, 1);
-    uint64_t start = hw_time_ns();
+    uint64_t start = hw_time_ns(), wait = engine_io_stale_wait_ns();
     bool done;
-    while (!(done = phase_set()) && hw_time_ns() - start < STALE_WAIT_NS)
+    while (!(done = phase_set()) && hw_time_ns() - start < wait)
         ;
     if (!done)
         return true;

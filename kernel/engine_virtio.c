@@ -50,7 +50,6 @@
 #define MAX_QUEUE 8
 #define PAGE 4096
 #define COMPLETE_WAIT_NS 1000000000ull /* a request through the live notify: 1 s */
-#define STALE_WAIT_NS 50000000ull      /* a notify that must do nothing: 50 ms */
 #define RESET_WAIT_NS 1000000000ull
 #define SETTLE_NS 20000000ull /* after DRIVER_OK, before the buffer is made available */
 
@@ -258,6 +257,8 @@ static bool complete(struct engine *e, const struct step *s, struct check_result
     bool done;
     while (!(done = used_idx() == 1) && hw_time_ns() - start < COMPLETE_WAIT_NS)
         ;
+    if (done)
+        engine_io_completed(hw_time_ns() - start);
     uint32_t len = used_len();
     if (done && len > 0 && len <= RNG_BYTES) {
         stop(base, t);
@@ -281,8 +282,8 @@ static bool stale(struct engine *e, const struct step *s, struct check_result *r
     /* first, no notify at all: a device that takes the buffer on its own (QEMU
      * kicks its queues from its main loop at DRIVER_OK, late on a loaded host)
      * leaves nothing a stale notify could be judged by */
-    uint64_t quiet = hw_time_ns();
-    while (used_idx() == 0 && hw_time_ns() - quiet < STALE_WAIT_NS)
+    uint64_t quiet = hw_time_ns(), wait = engine_io_stale_wait_ns();
+    while (used_idx() == 0 && hw_time_ns() - quiet < wait)
         ;
     if (used_idx() != 0) {
         check_skip(r, "the virtio device used the buffer with no notify at all: a stale notify cannot be judged");
@@ -292,7 +293,7 @@ static bool stale(struct engine *e, const struct step *s, struct check_result *r
     hw_mmio_write(where + vq.notify_off, 2, 0);
     uint64_t start = hw_time_ns();
     bool done;
-    while (!(done = used_idx() != 0) && hw_time_ns() - start < STALE_WAIT_NS)
+    while (!(done = used_idx() != 0) && hw_time_ns() - start < wait)
         ;
     if (!done)
         return true;
