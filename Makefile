@@ -58,6 +58,7 @@ include mk/host.mk
 include mk/iso.mk
 include mk/check.mk
 include mk/sim.mk
+include mk/bench.mk
 
 clean:
 	rm -rf $(B)

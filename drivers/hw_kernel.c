@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "hw_counts.h"
+
 #include "../kernel/cpu.h"
 #include "../kernel/paging.h"
 #include "../kernel/probe.h"
@@ -78,8 +80,12 @@ static bool resolve(enum hw_cfg_mechanism *m, struct pci_bdf f, uint16_t offset,
     return true;
 }
 
-bool hw_cfg_read(enum hw_cfg_mechanism m, struct pci_bdf f, uint16_t offset, unsigned width,
-                 uint32_t *value)
+static int mmio_read(uint64_t phys, unsigned width, uint64_t *value);
+static int mmio_write(uint64_t phys, unsigned width, uint64_t value);
+
+/* the access itself, uncounted (hw_counts.h counts at the seam's entry) */
+static bool cfg_read(enum hw_cfg_mechanism m, struct pci_bdf f, uint16_t offset, unsigned width,
+                     uint32_t *value)
 {
     if (!resolve(&m, f, offset, width))
         return false;
@@ -89,9 +95,25 @@ bool hw_cfg_read(enum hw_cfg_mechanism m, struct pci_bdf f, uint16_t offset, uns
         return true;
     }
     uint64_t a = ecam_address(f, offset), v = 0;
-    if (!a || hw_mmio_read(a, width, &v) != 0)
+    if (!a || mmio_read(a, width, &v) != 0)
         return false;
     *value = (uint32_t)v;
+    return true;
+}
+
+static uint32_t raw_read(struct pci_bdf f, uint16_t offset, unsigned width)
+{
+    uint32_t v = 0xffffffffu;
+    cfg_read(HW_CFG_DEFAULT, f, offset, width, &v);
+    return v;
+}
+
+bool hw_cfg_read(enum hw_cfg_mechanism m, struct pci_bdf f, uint16_t offset, unsigned width,
+                 uint32_t *value)
+{
+    if (!cfg_read(m, f, offset, width, value))
+        return false;
+    hw_counts_cfg_read(f, offset, width, *value);
     return true;
 }
 
@@ -101,15 +123,31 @@ bool hw_cfg_write(enum hw_cfg_mechanism m, struct pci_bdf f, uint16_t offset, un
     if (!resolve(&m, f, offset, width))
         return false;
     if (m == HW_CFG_CF8) {
+        hw_counts_cfg_write(f, offset, width, value, raw_read);
         outl(CF8_ADDRESS, cf8_select(f, offset));
         hw_port_out((uint16_t)(CF8_DATA + (offset & 3)), width, value);
         return true;
     }
     uint64_t a = ecam_address(f, offset);
-    return a && hw_mmio_write(a, width, value) == 0;
+    if (!a)
+        return false;
+    hw_counts_cfg_write(f, offset, width, value, raw_read);
+    return mmio_write(a, width, value) == 0;
 }
 
 int hw_mmio_read(uint64_t phys, unsigned width, uint64_t *value)
+{
+    hw_counts_mmio(0);
+    return mmio_read(phys, width, value);
+}
+
+int hw_mmio_write(uint64_t phys, unsigned width, uint64_t value)
+{
+    hw_counts_mmio(1);
+    return mmio_write(phys, width, value);
+}
+
+static int mmio_read(uint64_t phys, unsigned width, uint64_t *value)
 {
     if (!paging_map_mmio(phys, width))
         return PROBE_FAULTED | 14; /* beyond the physical address width: as if it faulted */
@@ -128,7 +166,7 @@ void hw_mmio_refresh(uint64_t phys)
     __asm__ volatile("invlpg (%0)" ::"r"(phys) : "memory");
 }
 
-int hw_mmio_write(uint64_t phys, unsigned width, uint64_t value)
+static int mmio_write(uint64_t phys, unsigned width, uint64_t value)
 {
     if (!paging_map_mmio(phys, width))
         return PROBE_FAULTED | 14;

@@ -499,6 +499,8 @@ bool engine_run(struct engine *e, struct check_result *r)
                                                      : "I/O needs a device that followed every step");
             break;
         }
+        if (e->progress)
+            e->progress(x.step, e->step_count, e->steps[x.step - 1].name);
         if (!run_step(&x))
             x.failed = true;
     }

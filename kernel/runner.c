@@ -276,6 +276,8 @@ int runner_run(struct runner *rn, const struct check *first, const struct check 
             }
         }
     print_tally(rn->tap);
+    if (rn->before_summary)
+        rn->before_summary(rn->tap);
     tap_summary(rn->tap);
     return runner_verdict(rn->tap);
 }
@@ -287,6 +289,12 @@ int runner_verdict(const struct tap *t)
     if (t->passed + t->todo == 0)
         return 3;
     return 0;
+}
+
+void runner_step(unsigned n, unsigned of, const char *name)
+{
+    if (active)
+        tap_step(active->tap, n, of, name);
 }
 
 void runner_note(const char *text)

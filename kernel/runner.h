@@ -11,6 +11,8 @@ struct runner {
     struct tap *tap;
     const struct options *options;
     void (*exit)(int code); /* never returns in the kernel; host tests record it */
+    /* optional: comment lines after the last point, before the summary (the kernel's access counts) */
+    void (*before_summary)(struct tap *t);
 };
 
 /* makes rn the runner that runner_bail() reports through (before any check runs too) */
@@ -21,6 +23,8 @@ int runner_run(struct runner *rn, const struct check *first, const struct check 
 unsigned runner_count(const struct runner *rn, const struct check *first, const struct check *last);
 /* a TAP comment line from inside a check (verbose step logs, latency figures) */
 void runner_note(const char *text);
+/* "# step N/M NAME" before a step of the running check (kernel/tap.h) */
+void runner_step(unsigned n, unsigned of, const char *name);
 /* the point being run, "" between points */
 const char *runner_current(void);
 /* crash path: "Bail out!" naming the running check, then exit code 2 */

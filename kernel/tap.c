@@ -71,6 +71,13 @@ void tap_running(struct tap *t, const char *desc)
     linef(t, TAP_RUNNING_PREFIX "%u - %s\n", t->number + 1, clean);
 }
 
+void tap_step(struct tap *t, unsigned n, unsigned of, const char *name)
+{
+    char clean[TAP_DESC_MAX];
+    tap_clean_desc(clean, sizeof clean, name);
+    linef(t, TAP_STEP_PREFIX "%u/%u %s\n", n, of, clean);
+}
+
 static void emit_yaml(struct tap *t, const char *yaml)
 {
     emit(t, "  ---\n");

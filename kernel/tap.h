@@ -39,6 +39,9 @@ struct tap {
 
 #define TAP_SUMMARY_PREFIX "barmove: "
 #define TAP_RUNNING_PREFIX "# running "
+/* "# step N/M NAME": the step of the running check about to be made, so that
+ * a guest or emulator that dies mid-check is named down to the step */
+#define TAP_STEP_PREFIX "# step "
 #define TAP_DESC_MAX 160
 
 void tap_begin(struct tap *t, tap_output_fn out);
@@ -46,6 +49,8 @@ void tap_comment(struct tap *t, const char *fmt, ...) __attribute__((format(prin
 void tap_plan(struct tap *t, unsigned count);
 /* announces test point t->number + 1 */
 void tap_running(struct tap *t, const char *desc);
+/* "# step N/M NAME" within the running point (TAP_STEP_PREFIX) */
+void tap_step(struct tap *t, unsigned n, unsigned of, const char *name);
 /* reason: for SKIP/TODO (may be NULL); yaml: "key: value\n" lines (may be NULL) */
 void tap_point(struct tap *t, enum tap_result r, const char *desc, const char *reason,
                const char *yaml);

@@ -13,35 +13,79 @@
 #define PORT_B_OUT2 0x20
 #define PIT_POLL_LIMIT 100000000u
 
+#define PM_TIMER_HZ 3579545ull
+
 static uint64_t tsc_hz;
 static enum tsc_source source;
+/* the ACPI PM timer, read at both ends of every PIT window: the TSC rate as a
+ * second, independent clock sees it over the same intervals (tsc-calibration
+ * compares the two without waiting again); 0 when there is no PM timer */
+static uint16_t pm_port;
+static uint32_t pm_mask;
+static uint64_t pm_hz_of_tsc;
 
-/* TSC ticks for one PIT channel 2 countdown of ms milliseconds (mode 0) */
-static uint64_t pit_window(unsigned ms)
+static uint32_t pm_now(void)
 {
-    uint32_t count = PIT_HZ / 1000 * ms;
+    return pm_port ? inl(pm_port) & pm_mask : 0;
+}
+
+/* PIT channel 2's current count, latched (counter latch command) */
+static uint16_t pit_count(void)
+{
+    outb(PIT_MODE, 0x80); /* channel 2, latch */
+    uint8_t lo = inb(PIT_CH2);
+    return (uint16_t)(lo | inb(PIT_CH2) << 8);
+}
+
+/* TSC rate over at least ms milliseconds of PIT channel 2, from the PIT ticks
+ * that really elapsed between two latched reads (not from waiting for the
+ * countdown's end: a vCPU descheduled across it would stretch the window);
+ * *pm_ticks gets the PM-timer ticks over about the same TSC interval */
+static uint64_t pit_window_hz(unsigned ms, uint32_t *pm_ticks, uint64_t *tsc_ticks)
+{
+    uint16_t want = (uint16_t)(PIT_HZ / 1000 * ms), c0, c;
     uint8_t b = inb(PORT_B);
     outb(PORT_B, (uint8_t)((b & ~PORT_B_SPEAKER) | PORT_B_GATE2));
     outb(PIT_MODE, 0xB0); /* channel 2, lobyte/hibyte, mode 0, binary */
-    outb(PIT_CH2, (uint8_t)count);
-    outb(PIT_CH2, (uint8_t)(count >> 8));
+    outb(PIT_CH2, 0xff);
+    outb(PIT_CH2, 0xff);
+    c0 = pit_count();
     uint64_t start = rdtsc();
-    for (uint32_t i = 0; i < PIT_POLL_LIMIT && !(inb(PORT_B) & PORT_B_OUT2); i++)
-        ;
+    uint32_t pm0 = pm_now();
+    uint32_t i = 0;
+    do
+        c = pit_count();
+    while ((uint16_t)(c0 - c) < want && ++i < PIT_POLL_LIMIT);
     uint64_t end = rdtsc();
+    *pm_ticks = (pm_now() - pm0) & pm_mask;
     outb(PORT_B, b);
-    return end - start;
+    uint16_t elapsed = (uint16_t)(c0 - c);
+    *tsc_ticks = end - start;
+    return elapsed ? (end - start) * PIT_HZ / elapsed : 0;
 }
 
 uint64_t timer_measure_pit_hz(unsigned rounds, unsigned ms)
 {
-    uint64_t v[16];
+    uint64_t v[16], pm[16];
+    unsigned pm_n = 0;
     if (rounds > 16)
         rounds = 16;
-    for (unsigned i = 0; i < rounds; i++)
-        v[i] = pit_window(ms) * 1000 / ms;
+    for (unsigned i = 0; i < rounds; i++) {
+        uint32_t pm_ticks = 0;
+        uint64_t ticks = 0;
+        v[i] = pit_window_hz(ms, &pm_ticks, &ticks);
+        if (pm_ticks)
+            pm[pm_n++] = ticks * PM_TIMER_HZ / pm_ticks;
+    }
     sort_u64(v, rounds);
+    sort_u64(pm, pm_n);
+    pm_hz_of_tsc = pm_n == rounds ? pm[pm_n / 2] : 0;
     return v[rounds / 2];
+}
+
+uint64_t timer_tsc_hz_by_pm_timer(void)
+{
+    return pm_hz_of_tsc;
 }
 
 static uint64_t cpuid_15_hz(void)
@@ -61,8 +105,10 @@ static uint64_t hypervisor_tsc_hz(void)
     return (uint64_t)cpuid(0x40000010, 0).eax * 1000; /* kHz */
 }
 
-void timer_init(void)
+void timer_init(uint16_t pm_timer_port, bool pm_timer_32bit)
 {
+    pm_port = pm_timer_port;
+    pm_mask = pm_timer_32bit ? 0xffffffffu : 0xffffffu;
     if ((tsc_hz = cpuid_15_hz()))
         source = TSC_FROM_CPUID_15;
     else if ((tsc_hz = hypervisor_tsc_hz()))

@@ -3,11 +3,13 @@
  * it against the ACPI PM timer, a clock it was not calibrated with. */
 #ifndef BARMOVE_TIMER_H
 #define BARMOVE_TIMER_H
+#include <stdbool.h>
 #include <stdint.h>
 
 enum tsc_source { TSC_FROM_PIT, TSC_FROM_CPUID_15, TSC_FROM_HYPERVISOR };
 
-void timer_init(void);
+/* pm_timer_port: the ACPI PM timer (0: none), read alongside the PIT */
+void timer_init(uint16_t pm_timer_port, bool pm_timer_32bit);
 uint64_t timer_tsc_hz(void);
 enum tsc_source timer_tsc_source(void);
 const char *timer_source_name(enum tsc_source s);
@@ -17,5 +19,8 @@ uint64_t timer_ns(void);
 void timer_delay_us(uint64_t us);
 /* median TSC rate over rounds windows of ms each of PIT channel 2 */
 uint64_t timer_measure_pit_hz(unsigned rounds, unsigned ms);
+/* the median TSC rate the PM timer saw over those same windows (0: the rate
+ * did not come from the PIT, or there is no PM timer) */
+uint64_t timer_tsc_hz_by_pm_timer(void);
 
 #endif

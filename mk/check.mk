@@ -8,7 +8,8 @@ run: deps
 	@scripts/check.sh run
 
 check: deps
-	@$(MAKE) --no-print-directory kernel iso tools host-tests sim hostile-acpi matrix-validate
+	@$(MAKE) --no-print-directory kernel iso tools host-tests sim hostile-acpi matrix-validate \
+		$(B)/bench/floor32.elf
 	@scripts/check.sh check
 
 # An unknown key or value in tests/matrix/matrix.cfg fails the build, before

@@ -3,7 +3,8 @@
 HOSTCFLAGS := -std=c11 $(WARN) -O1 -g -D_DEFAULT_SOURCE -DBARMOVE_VERSION='"$(VERSION)"' \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Shared (hardware-free) code: compiled into the kernel and into host binaries.
-# Everything in kernel/ and drivers/ is shared except the hardware layer below.
+# Everything in kernel/ and drivers/ is shared except the hardware layer below
+# (drivers/hw_counts.c is shared: it counts what the kernel's seam is given).
 KERNEL_ONLY_SRC := kernel/main.c kernel/console.c kernel/exceptions.c kernel/exit.c \
 	kernel/paging.c kernel/physmem.c kernel/timer.c kernel/hypervisor.c \
 	drivers/acpi.c drivers/uart16550.c drivers/hw_kernel.c

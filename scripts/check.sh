@@ -9,7 +9,8 @@
 #   check  stages, each ending with its own "STAGE: N passed, N failed[, N skipped]"
 #          line: host unit tests, the simulator's kill matrix, the QEMU matrix,
 #          TAP validity of every completed log (tap-parser, and prove on the TAP
-#          13 rewrite when installed), JUnit XML against tools/junit-10.xsd; then
+#          13 rewrite when installed), JUnit XML against tools/junit-10.xsd, the
+#          benchmark in its quick mode (tests/bench, one point); then
 #          one total line "N passed, N failed" (", N skipped" if any), the only
 #          line of that form. Exit 1 on any failure.
 set -euo pipefail
@@ -323,6 +324,27 @@ stage_side() {
     stage_line side "$passed" "$failed" "$skipped"
 }
 
+# The benchmark (issue 9) once in its quick mode: one point, that it ran and
+# wrote build/bench/results.json with both ratios of the -kernel path. Its
+# figures are not judged here (make bench measures them).
+stage_bench() {
+    local results=$B/bench/results.json
+    rm -f "$results"
+    if ! python3 "$ROOT/tests/bench/bench.py" --quick; then
+        echo "not ok bench: tests/bench/bench.py --quick failed"
+        stage_line bench 0 1 0
+    elif python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["paths"]["kernel-q35"]["ratios"]
+sys.exit(0 if r["suite/empty"] and r["suite/floor"] else 1)' "$results" 2>/dev/null; then
+        echo "ok bench: ran, $results has the ratios"
+        stage_line bench 1 0 0
+    else
+        echo "not ok bench: $results is missing or has no ratios"
+        stage_line bench 0 1 0
+    fi
+}
+
 check_all() {
     rm -rf "$LOGS" # stale logs of removed configurations must not be judged
     stage_host
@@ -332,6 +354,7 @@ check_all() {
     stage_side
     stage_tap
     stage_junit
+    stage_bench
     local skipped=
     [ $TOTAL_SKIPPED = 0 ] || skipped=", $TOTAL_SKIPPED skipped"
     echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed$skipped"

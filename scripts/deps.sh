@@ -2,7 +2,18 @@
 # scripts/deps.sh (make deps): check that every tool the build and the tests use
 # is installed. As root on Debian, install what is missing; otherwise print the
 # apt-get line and fail. Silent when everything is there.
+# scripts/deps.sh bench (make bench-deps): the same, plus what only `make bench`
+# needs (gnuplot-nox for its plot), so `make deps` for check never pulls it in.
 set -euo pipefail
+
+MODE=${1:-check}
+case $MODE in
+check | bench) ;;
+*)
+    echo "usage: scripts/deps.sh [check|bench]" >&2
+    exit 2
+    ;;
+esac
 
 # Kernel toolchain: native on x86-64, the cross one elsewhere (as in the Makefile).
 if [ "$(uname -m)" = x86_64 ]; then
@@ -33,6 +44,12 @@ have_all() {
 have_ovmf() {
     { [ -r /usr/share/OVMF/OVMF_CODE_4M.fd ] && [ -r /usr/share/OVMF/OVMF_VARS_4M.fd ]; } ||
         { [ -r /usr/share/OVMF/OVMF_CODE.fd ] && [ -r /usr/share/OVMF/OVMF_VARS.fd ]; }
+}
+
+# libFuzzer's runtime sits in clang's resource directory (libclang-rt-14-dev).
+have_libfuzzer() {
+    local dir
+    dir=$(clang -print-resource-dir 2>/dev/null) && [ -r "$dir/lib/linux/libclang_rt.fuzzer-$(uname -m).a" ]
 }
 
 # Debian's node-tap-parser: the module folder or the command.
@@ -66,6 +83,12 @@ check_all() {
     if ! have bochs >/dev/null 2>&1; then need bochs-term "a Bochs GUI plugin (any)" false; fi
     need bochsbios "Bochs BIOS (/usr/share/bochs/BIOS-bochs-latest)" test -r /usr/share/bochs/BIOS-bochs-latest
     need vgabios "VGA BIOS (/usr/share/vgabios/vgabios.bin)" test -r /usr/share/vgabios/vgabios.bin
+    # libFuzzer (mk/fuzz.mk, tests/fuzz): Debian 12's clang 14 and its runtime
+    need clang "clang (the libFuzzer targets)" have clang
+    need libclang-rt-14-dev "libFuzzer runtime (libclang_rt.fuzzer, libclang-rt-14-dev)" have_libfuzzer
+    if [ "$MODE" = bench ]; then
+        need gnuplot-nox "gnuplot (make bench's build/bench/scaling.svg)" have gnuplot
+    fi
 }
 
 is_root_debian() { [ "$(id -u)" = 0 ] && have apt-get >/dev/null; }

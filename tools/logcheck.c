@@ -1,6 +1,6 @@
 /* barmove-logcheck: one serial log in, one verdict line out.
  *
- *   barmove-logcheck [--suite NAME] [--junit FILE] [--tap13 FILE] [--timed-out]
+ *   barmove-logcheck [--suite NAME] [--junit FILE] [--tap13 FILE] [--timed-out] [--emulator-died]
  *                    [--exit-status N] LOGFILE
  *
  * stdout: "NAME: VERDICT: P passed, F failed, S skipped, T todo[; DETAIL]"
@@ -37,6 +37,8 @@ static const char usage_text[] =
     "  --tap13 FILE      the stream as TAP 13, for Perl's prove\n"
     "  --timed-out       the runner killed the emulator at its timeout (--exit-status\n"
     "                    is then ignored)\n"
+    "  --emulator-died   the emulator ended on its own without the guest's exit (killed,\n"
+    "                    crashed): a log that ends early says \"emulator died\"\n"
     "  --exit-status N   the emulator's exit status (QEMU: (code << 1) | 1; even = not the\n"
     "                    guest's exit, a failure unless the log is complete)\n";
 
@@ -77,6 +79,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         const char *a = argv[i], *v;
         if (strcmp(a, "--timed-out") == 0)
             o->run.timed_out = true;
+        else if (strcmp(a, "--emulator-died") == 0)
+            o->run.emulator_died = true;
         else if ((v = option_value(argc, argv, &i, "--suite")))
             o->suite = v;
         else if ((v = option_value(argc, argv, &i, "--junit")))

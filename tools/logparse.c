@@ -96,6 +96,11 @@ static void parse_tap_line(struct log_parse *p, const char *text)
         store_line(p, text);
         if (log_starts_with(text, TAP_RUNNING_PREFIX))
             log_line_running(p, text);
+        else if (log_starts_with(text, TAP_STEP_PREFIX) && p->running) {
+            free(p->running_step);
+            const char *step = text + strlen(TAP_STEP_PREFIX);
+            p->running_step = strdup(step);
+        }
         return;
     }
     bool finished = p->has_summary || p->bail_reason;
@@ -181,5 +186,6 @@ void log_parse_free(struct log_parse *p)
     free(p->lines);
     free(p->bail_reason);
     free(p->running_desc);
+    free(p->running_step);
     log_parse_init(p);
 }

@@ -40,6 +40,7 @@ struct log_parse {
     char *bail_reason;   /* text after "Bail out!", NULL if none */
     unsigned running;    /* number of a "# running" point not yet reported, 0 if none */
     char *running_desc;
+    char *running_step;  /* "N/M NAME" of the last "# step" line of the running point, or NULL */
     struct log_point *points;
     size_t count, points_cap;
     char **lines; /* TAP lines after the version line, for the TAP 13 rewrite */
@@ -78,6 +79,7 @@ enum log_verdict {
 
 struct log_run {
     bool timed_out;       /* the host runner killed the guest at its timeout */
+    bool emulator_died;   /* the emulator ended without the guest's exit (killed, crashed) */
     bool has_exit_status; /* the emulator's exit status is known (QEMU) */
     int exit_status;
 };

@@ -80,6 +80,8 @@ void log_line_running(struct log_parse *p, const char *text)
         log_problem(p, "line %u: running %u out of sequence (expected %zu)", p->line_number,
                     number, p->count + 1);
     p->running = number;
+    free(p->running_step);
+    p->running_step = NULL;
     free(p->running_desc);
     p->running_desc = copy_trimmed(skip_dash(rest), strlen(skip_dash(rest)));
 }

@@ -84,10 +84,12 @@ static enum log_verdict own_verdict(const struct log_parse *p)
     return p->passed + p->todo ? LOG_PASS : LOG_NOTHING;
 }
 
-/* "in check 4 - DESC", "after check 3 - DESC" or "before the first check" */
+/* "in check 4 - DESC[, step N/M NAME]", "after check 3 - DESC" or "before the first check" */
 static void where_it_stopped(const struct log_parse *p, char *out, size_t size)
 {
-    if (p->running)
+    if (p->running && p->running_step)
+        snprintf(out, size, "in check %u - %s, step %s", p->running, p->running_desc, p->running_step);
+    else if (p->running)
         snprintf(out, size, "in check %u - %s", p->running, p->running_desc);
     else if (p->count)
         snprintf(out, size, "after check %u - %s", p->points[p->count - 1].number,
@@ -148,7 +150,8 @@ static void describe_own_verdict(const struct log_parse *p, const struct log_run
         break;
     case LOG_TRUNCATED:
         r->verdict = run->timed_out ? LOG_TIMEOUT : LOG_TRUNCATED;
-        add_detail(r, "%s %s", run->timed_out ? "timed out" : "log ends", where);
+        add_detail(r, "%s %s", run->timed_out ? "timed out" : run->emulator_died ? "emulator died" : "log ends",
+                   where);
         break;
     case LOG_FAIL:
         list_failed(p, r);

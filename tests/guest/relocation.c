@@ -415,6 +415,7 @@ static struct engine *fresh_engine(void)
     static struct engine e; /* large: off the stack */
     engine_init(&e, &record, draw, NULL);
     e.log = platform()->options.verbose ? runner_note : NULL;
+    e.progress = runner_step;
     return &e;
 }
 

@@ -248,3 +248,28 @@ TEST(logparse_exit_not_through_debug_exit)
                 "selftest-triple-fault; exit status 0: the guest did not exit through isa-debug-exit",
                 LOG_TRUNCATED);
 }
+
+/* "# step N/M NAME" lines name the step a dying guest or emulator was in */
+TEST(logparse_names_the_step_where_the_run_ended)
+{
+    const char *log = HEAD "1..4\nok 1 - a\n# running 2 - 00:03.0 BAR2 move-dark\n# step 1/9 MSE off\n"
+                           "# step 2/9 write low\n";
+    expect_line(log, &no_run_info,
+                "t: truncated: 1 passed, 0 failed, 0 skipped, 0 todo; "
+                "log ends in check 2 - 00:03.0 BAR2 move-dark, step 2/9 write low",
+                LOG_TRUNCATED);
+    const struct log_run died = {.emulator_died = true};
+    expect_line(log, &died,
+                "t: truncated: 1 passed, 0 failed, 0 skipped, 0 todo; "
+                "emulator died in check 2 - 00:03.0 BAR2 move-dark, step 2/9 write low",
+                LOG_TRUNCATED);
+    const struct log_run timed_out = {.timed_out = true};
+    expect_line(log, &timed_out,
+                "t: timeout: 1 passed, 0 failed, 0 skipped, 0 todo; "
+                "timed out in check 2 - 00:03.0 BAR2 move-dark, step 2/9 write low",
+                LOG_TIMEOUT);
+    /* a step line belongs to its check only: the next check starts without one */
+    expect_line(HEAD "1..4\n# running 1 - a\n# step 1/2 x\nok 1 - a\n# running 2 - b\n", &no_run_info,
+                "t: truncated: 1 passed, 0 failed, 0 skipped, 0 todo; log ends in check 2 - b",
+                LOG_TRUNCATED);
+}

@@ -244,3 +244,23 @@ TEST(runner_outside_diagnosis_has_one_class_line_and_meets_profiles)
     const char *first = strstr(out, "  class: "), *second = first ? strstr(first + 1, "  class: ") : NULL;
     EXPECT(second && !strstr(second + 1, "  class: ")); /* one per point */
 }
+
+static void counts_line(struct tap *t)
+{
+    tap_comment(t, "writes: mse-toggles=%d", 7);
+}
+
+/* the kernel's access counts: one comment after the last point, before the summary */
+TEST(runner_before_summary_hook)
+{
+    static struct options o;
+    static struct tap t;
+    char err[128];
+    out_len = 0;
+    out[0] = '\0';
+    EXPECT_EQ(options_parse("only=alpha", &o, err, sizeof err), 0);
+    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit, .before_summary = counts_line};
+    tap_begin(&t, capture);
+    EXPECT_EQ(runner_run(&rn, table, TABLE_END), 0);
+    EXPECT(strstr(out, "ok 1 - alpha\n# writes: mse-toggles=7\nbarmove: 1 passed, 0 failed, 0 skipped, 0 todo\n") != NULL);
+}
