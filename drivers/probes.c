@@ -216,15 +216,59 @@ uint64_t probe_usable_nonce(const struct probe *p, uint64_t random)
 
 /* ---- MMIO at the register's width ---- */
 
+#define READ_CACHE_SLOTS 4096 /* direct-mapped (128 KiB); a miss only costs the read it saves */
+
+struct cached_read {
+    uint64_t at;
+    uint64_t value;
+    unsigned width;
+    unsigned generation; /* valid while equal to read_cache_generation */
+    int fault;
+};
+
+static struct cached_read read_cache[READ_CACHE_SLOTS];
+static unsigned read_cache_generation; /* odd while a look phase is on */
+
+void probe_read_cache_begin(void)
+{
+    read_cache_generation |= 1;
+}
+
+void probe_read_cache_end(void)
+{
+    read_cache_generation = (read_cache_generation | 1) + 1; /* even: off; every slot stale */
+}
+
+void probe_read_cache_invalidate(void)
+{
+    read_cache_generation += 2;
+}
+
+static struct cached_read *cache_slot(uint64_t at)
+{
+    /* Fibonacci hashing: every address bit counts (a 64-bit BAR's transients
+     * differ from its address in the upper dword only) */
+    return &read_cache[(at * 0x9e3779b97f4a7c15ull) >> 52 & (READ_CACHE_SLOTS - 1)];
+}
+
 int probe_mmio_read(uint64_t base, uint32_t offset, unsigned width, uint64_t *value)
 {
     *value = 0;
     uint64_t at = base + offset;
     if (!width || at % width) /* never split or misalign a device access */
         return PROBE_MISALIGNED;
+    bool phase = read_cache_generation & 1;
+    struct cached_read *c = cache_slot(at);
+    if (phase && c->generation == read_cache_generation && c->at == at && c->width == width) {
+        *value = c->value;
+        return c->fault;
+    }
     int r = hw_mmio_read(at, width, value);
     if (r)
         *value = 0;
+    if (phase)
+        *c = (struct cached_read){.at = at, .value = *value, .width = width,
+                                  .generation = read_cache_generation, .fault = r};
     return r;
 }
 
@@ -233,6 +277,8 @@ int probe_mmio_write(uint64_t base, uint32_t offset, unsigned width, uint64_t va
     uint64_t at = base + offset;
     if (!width || at % width)
         return PROBE_MISALIGNED;
+    if (read_cache_generation & 1) /* a write in a look phase: what was read may have changed */
+        probe_read_cache_invalidate();
     return hw_mmio_write(at, width, value & probe_width_mask(width));
 }
 

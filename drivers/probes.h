@@ -127,6 +127,18 @@ bool probe_restore(struct probe *p, uint64_t base);
  * (none of which proves anything); call after prepare */
 uint64_t probe_usable_nonce(const struct probe *p, uint64_t random);
 
+/* A look phase (the sweep before and after a check: every probed BAR looked
+ * for at every address of the check): nothing is written in it, so a register
+ * read once at an address reads the same until the phase ends, and the many
+ * BARs of one kind (25 NVMe: one register offset) share one read per address
+ * instead of one each. Reads in the phase go through a small cache; a write
+ * (none is expected) empties it. Phases do not nest. */
+void probe_read_cache_begin(void);
+void probe_read_cache_end(void);
+/* forget what was read (the phase stays on or off): before a read that must
+ * reach the device again, e.g. after hw_mmio_refresh */
+void probe_read_cache_invalidate(void);
+
 /* the raw register at base (for diagnostics): 0 or PROBE_FAULTED | vector */
 int probe_read_register(const struct probe *p, uint64_t base, uint64_t *value);
 

@@ -170,6 +170,7 @@ static void observe(const struct run *x, const struct target *t, enum obs_what r
     if (o.what == OBS_NOWHERE && want == ORACLE_AT && t->probe.type->strength != PROBE_NONE) {
         uint64_t seen = 0;
         hw_mmio_refresh(at);
+        probe_read_cache_invalidate(); /* this read must reach the device */
         if (probe_look(&t->probe, at, &seen))
             o.what = OBS_STALE_READ;
     }
@@ -294,7 +295,19 @@ static void watch_current(struct run *x, const struct target *t)
         engine_watch(x->e, a);
 }
 
+/* every target at every watched address, after a step: a look phase (no
+ * writes), so the targets of one kind share one read per address */
+static bool compare_all_looks(struct run *x);
+
 static bool compare_all(struct run *x)
+{
+    probe_read_cache_begin();
+    bool ok = compare_all_looks(x);
+    probe_read_cache_end();
+    return ok;
+}
+
+static bool compare_all_looks(struct run *x)
 {
     for (unsigned k = 0; k < x->e->target_count; k++) {
         const struct target *t = &x->e->targets[k];

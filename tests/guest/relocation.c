@@ -405,7 +405,10 @@ static void finish(struct engine *e, bool ran, struct check_result *r)
         if (!ran && strcmp(platform()->options.selftest, "no-restore"))
             relocation_put_back(e->targets[k].fn); /* stopped mid-way: undo what it did */
     }
-    if (ran && sweep(e, r))
+    probe_read_cache_begin(); /* the sweep only looks: one read per register and address */
+    bool swept_ok = ran && sweep(e, r);
+    probe_read_cache_end();
+    if (swept_ok)
         check_pass(r);
     addrmap_remove_owner(&platform_rw()->map, ADDRMAP_BAR, SLOT_OWNER);
 }
@@ -423,8 +426,11 @@ static bool run_steps(struct engine *e, bool built_steps, struct check_result *r
 {
     if (built_steps && !strcmp(platform()->options.selftest, "no-restore"))
         drop_restore_steps(e); /* the restore check's negative control */
-    if (built_steps)
+    if (built_steps) {
+        probe_read_cache_begin();
         look_before(e); /* for the sweep's diagnosis: what was so before this check */
+        probe_read_cache_end();
+    }
     return built_steps && engine_run(e, r);
 }
 
