@@ -47,11 +47,33 @@ static void print_comment_line(const char *text)
 }
 
 /* the suite's own count of its config and MMIO accesses (issue 9's benchmark) */
+/* TSC at the start of each boot phase, for make bench's breakdown */
+enum phase { PHASE_START, PHASE_ACPI, PHASE_TSC, PHASE_PCI, PHASE_LISTING, PHASE_COUNT };
+static uint64_t phase_tsc[PHASE_COUNT];
+
+static void mark(enum phase p)
+{
+    phase_tsc[p] = rdtsc();
+}
+
+static unsigned long long phase_us(enum phase from, enum phase to)
+{
+    uint64_t hz = timer_tsc_hz();
+    return hz ? (unsigned long long)((phase_tsc[to] - phase_tsc[from]) * 1000000 / hz) : 0;
+}
+
 static void print_counts(struct tap *t)
 {
     char line[256];
     hw_counts_format(line, sizeof line);
     tap_comment(t, "%s", line);
+    uint64_t end = rdtsc(), hz = timer_tsc_hz();
+    tap_comment(t, "time: boot-info+options+acpi %llu us, tsc-calibration %llu us, pci %llu us, "
+                   "listing %llu us, checks %llu us",
+                phase_us(PHASE_START, PHASE_ACPI), phase_us(PHASE_ACPI, PHASE_TSC),
+                phase_us(PHASE_TSC, PHASE_PCI), phase_us(PHASE_PCI, PHASE_LISTING),
+                hz ? (unsigned long long)((end - phase_tsc[PHASE_LISTING]) * 1000000 / hz) : 0);
+    runner_print_times(t);
 }
 
 static void acpi_warning(const char *message)
@@ -178,6 +200,7 @@ static void print_header(void)
 
 void kmain(uint32_t magic, uint32_t info)
 {
+    mark(PHASE_START);
     console_init();
     exceptions_init();
     struct runner rn = {.tap = &tap, .options = &plat.options, .exit = exit_with,
@@ -194,12 +217,16 @@ void kmain(uint32_t magic, uint32_t info)
         bootinfo_dump(magic, info, physmem_read, NULL, print_comment_line);
     find_acpi();
     bail_on_bad_options();
+    mark(PHASE_ACPI);
     timer_init(plat.acpi_found ? plat.acpi.pm_timer_port : 0, plat.acpi.pm_timer_32bit);
     if (!strcmp(plat.options.selftest, "tsc-skew"))
         timer_skew_for_selftest(5);
+    mark(PHASE_TSC);
     discover_pci();
+    mark(PHASE_PCI);
     print_header();
     print_topology();
+    mark(PHASE_LISTING);
     if (plat.options.list) { /* topology only: nothing is tested */
         tap_plan(&tap, 0);
         tap_summary(&tap);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "../drivers/hw.h"
 #include "classes.h"
 #include "format.h"
 #include "profiles.h"
@@ -260,8 +261,47 @@ void runner_attach(struct runner *rn)
     active = rn;
 }
 
+/* where the suite's time goes (make bench's breakdown): each check's total
+ * over its points, the slowest few in one comment before the summary */
+#define TIMED_CHECKS 128
+#define SLOWEST_SHOWN 6
+static uint64_t check_ns[TIMED_CHECKS];
+static const struct check *timed_first, *timed_last; /* of the last runner_run */
+
+static void print_slowest(struct tap *t, const struct check *first, const struct check *last)
+{
+    char line[TAP_DESC_MAX * 2];
+    size_t used = (size_t)format(line, sizeof line, "time by check:");
+    uint64_t total = 0;
+    bool shown[TIMED_CHECKS] = {false};
+    for (unsigned k = 0; k < TIMED_CHECKS; k++)
+        total += check_ns[k];
+    for (unsigned n = 0; n < SLOWEST_SHOWN; n++) {
+        unsigned best = TIMED_CHECKS;
+        for (unsigned k = 0; k < TIMED_CHECKS && first + k < last; k++)
+            if (!shown[k] && check_ns[k] && (best == TIMED_CHECKS || check_ns[k] > check_ns[best]))
+                best = k;
+        if (best == TIMED_CHECKS)
+            break;
+        shown[best] = true;
+        used += (size_t)format(line + used, used < sizeof line ? sizeof line - used : 0, " %s %llu.%01llu ms,",
+                               first[best].id, (unsigned long long)(check_ns[best] / 1000000),
+                               (unsigned long long)(check_ns[best] / 100000 % 10));
+    }
+    if (used < sizeof line)
+        format(line + used, sizeof line - used, " all %llu ms", (unsigned long long)(total / 1000000));
+    tap_comment(t, "%s", line);
+}
+
+void runner_print_times(struct tap *t)
+{
+    if (timed_first)
+        print_slowest(t, timed_first, timed_last);
+}
+
 int runner_run(struct runner *rn, const struct check *first, const struct check *last)
 {
+    memset(check_ns, 0, sizeof check_ns);
     runner_attach(rn);
     memset(class_tally, 0, sizeof class_tally);
     tap_plan(rn->tap, runner_count(rn, first, last));
@@ -271,11 +311,17 @@ int runner_run(struct runner *rn, const struct check *first, const struct check 
             unsigned count = c->last == (pass == 1) ? instance_count(c) : 0;
             for (unsigned i = 0; i < count; i++) {
                 describe(c, i, desc, sizeof desc);
-                if (selected(rn, c, desc))
-                    run_point(rn, c, i, desc);
+                if (!selected(rn, c, desc))
+                    continue;
+                uint64_t t0 = hw_time_ns();
+                run_point(rn, c, i, desc);
+                if (c - first < TIMED_CHECKS)
+                    check_ns[c - first] += hw_time_ns() - t0;
             }
         }
     print_tally(rn->tap);
+    timed_first = first;
+    timed_last = last;
     if (rn->before_summary)
         rn->before_summary(rn->tap);
     tap_summary(rn->tap);

@@ -23,6 +23,9 @@ int runner_run(struct runner *rn, const struct check *first, const struct check 
 unsigned runner_count(const struct runner *rn, const struct check *first, const struct check *last);
 /* a TAP comment line from inside a check (verbose step logs, latency figures) */
 void runner_note(const char *text);
+/* "# time by check: ID N.N ms, ... all N ms": the slowest checks of the last
+ * runner_run, for a before_summary hook (make bench's breakdown) */
+void runner_print_times(struct tap *t);
 /* "# step N/M NAME" before a step of the running check (kernel/tap.h) */
 void runner_step(unsigned n, unsigned of, const char *name);
 /* the point being run, "" between points */
