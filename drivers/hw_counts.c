@@ -12,6 +12,7 @@ struct seen {
     uint32_t key; /* 0 = free; else 1 + segment:bus:device.function */
     uint8_t command, header;
     uint8_t command_known, header_known;
+    uint32_t mse, dark, live; /* this function's share of the counts (the floor replays them) */
 };
 
 static struct seen table[SLOTS];
@@ -91,18 +92,23 @@ void hw_counts_cfg_write(struct pci_bdf f, uint16_t offset, unsigned width, uint
     }
     uint8_t cmd;
     if (byte_of(offset, width, value, PCI_COMMAND_OFFSET, &cmd)) {
-        if ((cmd ^ s->command) & CMD_MEMORY)
+        if ((cmd ^ s->command) & CMD_MEMORY) {
             counts.mse_toggles++;
+            s->mse++;
+        }
         else if (s->header == 1)
             counts.bridge_win++;
         else
             counts.other_cfg++;
         s->command = cmd;
     } else if (offset >= 0x10 && offset < bar_end(s->header)) {
-        if (s->command & CMD_MEMORY)
+        if (s->command & CMD_MEMORY) {
             counts.bar_live++;
-        else
+            s->live++;
+        } else {
             counts.bar_dark++;
+            s->dark++;
+        }
     } else if (s->header == 1 && is_bridge_window(offset)) {
         counts.bridge_win++;
     } else {
@@ -135,4 +141,17 @@ void hw_counts_format(char *buf, size_t size)
                    (unsigned long long)c->mmio_reads, (unsigned long long)c->mmio_writes);
     if (c->classify_reads && n > 0 && (size_t)n < size)
         format(buf + n, size - (size_t)n, " classify-reads=%llu", (unsigned long long)c->classify_reads);
+}
+
+void hw_counts_format_by_device(char *buf, size_t size)
+{
+    size_t used = (size_t)format(buf, size, "writes by device:");
+    for (unsigned i = 0; i < SLOTS && used < size; i++) {
+        const struct seen *s = &table[i];
+        if (!s->key || s->header != 0 || !(s->mse + s->dark + s->live))
+            continue;
+        uint32_t k = s->key - 1;
+        used += (size_t)format(buf + used, size - used, " %02x:%02x.%x=%u,%u,%u", k >> 8 & 0xff, k >> 3 & 0x1f,
+                               k & 7, s->mse, s->dark, s->live);
+    }
 }

@@ -35,5 +35,8 @@ void hw_counts_mmio(int write);
 const struct hw_counts *hw_counts(void);
 /* "writes: mse-toggles=N ..." (no "# ") */
 void hw_counts_format(char *buf, size_t size);
+/* "writes by device: BB:DD.F=MSE,DARK,LIVE ..." for every endpoint the suite
+ * wrote (segment 0; what the floor kernel replays device by device) */
+void hw_counts_format_by_device(char *buf, size_t size);
 
 #endif

@@ -64,8 +64,10 @@ static unsigned long long phase_us(enum phase from, enum phase to)
 
 static void print_counts(struct tap *t)
 {
-    char line[256];
+    static char line[1024];
     hw_counts_format(line, sizeof line);
+    tap_comment(t, "%s", line);
+    hw_counts_format_by_device(line, sizeof line);
     tap_comment(t, "%s", line);
     uint64_t end = rdtsc(), hz = timer_tsc_hz();
     tap_comment(t, "time: boot-info+options+acpi %llu us, tsc-calibration %llu us, pci %llu us, "
