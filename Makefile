@@ -59,6 +59,7 @@ include mk/iso.mk
 include mk/check.mk
 include mk/sim.mk
 include mk/bench.mk
+include mk/fuzz.mk
 
 clean:
 	rm -rf $(B)

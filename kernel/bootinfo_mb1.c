@@ -89,11 +89,13 @@ static size_t mb1_info_size(uint32_t flags)
 
 int mb1_parse(struct parse *ps, uint64_t info)
 {
+    /* flags are fetched once: the size read below covers the fields these
+     * flags announce, whatever a second look at the same memory would say */
     const uint8_t *head = ps->read(ps->ctx, info, 4);
-    const uint8_t *mbi = head ? ps->read(ps->ctx, info, mb1_info_size(load_u32(head))) : NULL;
+    uint32_t flags = head ? load_u32(head) : 0;
+    const uint8_t *mbi = head ? ps->read(ps->ctx, info, mb1_info_size(flags)) : NULL;
     if (!mbi)
         return mb_fail(ps, "mb1 info at 0x%016llx is unreadable", (unsigned long long)info);
-    uint32_t flags = load_u32(mbi);
     if (flags & MB1_MEM) {
         ps->have_meminfo = true;
         ps->mem_lower_kib = load_u32(mbi + 4);

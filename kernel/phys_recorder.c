@@ -65,18 +65,24 @@ static void print_error(const char *prefix, const char *what, void (*line)(const
     line(text);
 }
 
-/* Re-reads [base, end) a line at a time: the bytes as they are now. */
+/* Re-reads [base, end) a line at a time: the bytes as they are now. The
+ * walk counts what is left, never at + 32 against end: a range that ends
+ * within 32 bytes of 2^64 would wrap at back to 0 and walk forever. */
 static void print_range(const struct phys_recorder *r, uint64_t base, uint64_t end,
                         const char *prefix, void (*line)(const char *text))
 {
-    for (uint64_t at = base; at < end; at += PHYS_RECORDER_BYTES_PER_LINE) {
-        size_t n = end - at < PHYS_RECORDER_BYTES_PER_LINE ? (size_t)(end - at)
-                                                           : PHYS_RECORDER_BYTES_PER_LINE;
+    for (uint64_t at = base; at < end;) {
+        uint64_t left = end - at;
+        size_t n = left < PHYS_RECORDER_BYTES_PER_LINE ? (size_t)left
+                                                       : PHYS_RECORDER_BYTES_PER_LINE;
         const uint8_t *bytes = r->read(r->ctx, at, n);
         if (bytes)
             phys_recorder_print_bytes(prefix, at, bytes, n, line);
         else
             print_error(prefix, "range no longer readable", line);
+        if (left <= PHYS_RECORDER_BYTES_PER_LINE)
+            break;
+        at += PHYS_RECORDER_BYTES_PER_LINE;
     }
 }
 

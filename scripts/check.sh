@@ -345,9 +345,26 @@ sys.exit(0 if r["suite/empty"] and r["suite/floor"] else 1)' "$results" 2>/dev/n
     fi
 }
 
+# libFuzzer (tests/fuzz, issue 11): every target replays the committed corpus
+# and every crash ever found, then fuzzes a few seconds; its runner prints
+# "fuzz: N passed, N failed" (one point per target).
+stage_fuzz() {
+    local out
+    out=$(mktemp)
+    make --no-print-directory -C "$ROOT" fuzz-replay 2>&1 | grep -v '^clang \|^ar rcs' | tee "$out" || true
+    if [[ $(tail -n 1 "$out") =~ ^fuzz:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        stage_line fuzz "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" 0
+    else
+        echo "not ok fuzz: no summary line"
+        stage_line fuzz 0 1 0
+    fi
+    rm -f "$out"
+}
+
 check_all() {
     rm -rf "$LOGS" # stale logs of removed configurations must not be judged
     stage_host
+    stage_fuzz
     stage_sim
     stage_matrix
     stage_seed

@@ -89,6 +89,22 @@ TEST(mb1_unreadable_or_short_info)
     fake_phys_free(&mem);
 }
 
+/* found by tests/fuzz/fuzz_bootinfo (crashes/bootinfo/mb1-flags-fetched-twice):
+ * the flags were read twice, once to size the info read and again from it;
+ * memory that changed in between (here: the 4-byte read and the 52-byte one
+ * served by different segments) announced the loader name at +64 past the
+ * 52 bytes read. The flags that sized the read are the ones used. */
+TEST(mb1_flags_are_fetched_once)
+{
+    fake_phys_init(&mem);
+    put_u32(fake_phys_add(&mem, 0x5000, 4), 0x40);  /* what the first look sees: mmap */
+    put_u32(fake_phys_add(&mem, 0x5000, 52), 0x200); /* the second: the loader name */
+    EXPECT_EQ(parse_at(MB1_BOOT_MAGIC, 0x5000), 0);
+    EXPECT_EQ(bi.range_count, 0);
+    EXPECT_STR(bi.loader, "");
+    fake_phys_free(&mem);
+}
+
 TEST(mb1_cmdline_pointer_null_or_unreadable)
 {
     put_u32(qemu_info() + 16, 0);

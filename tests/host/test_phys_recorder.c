@@ -99,3 +99,26 @@ TEST(recorder_prints_bytes_in_hand_32_a_line)
                         "test-dump mem 0x20 20212223\n");
     free(printed);
 }
+
+/* found by tests/fuzz/fuzz_bootinfo (crashes/bootinfo/recorder-print-wraps-at-2-64):
+ * a range ending within 32 bytes of 2^64 made the print loop's address wrap
+ * to 0 and walk the whole 64-bit space, a line every 32 bytes */
+TEST(recorder_prints_a_range_ending_just_below_2_64_once)
+{
+    static struct phys_recorder r;
+    struct fake_phys m;
+    const uint64_t base = UINT64_MAX - 52; /* [base, base + 52) ends at 2^64 - 1 */
+    fake_phys_init(&m);
+    fill(fake_phys_add(&m, base, 52), 52, 0);
+    phys_recorder_init(&r, fake_phys_read, &m);
+    EXPECT(phys_recorder_read(&r, base, 52) != NULL);
+    EXPECT_EQ(r.count, 1);
+    printed = NULL;
+    phys_recorder_print(&r, "test-dump", print_line);
+    EXPECT_STR(printed, "test-dump mem 0xffffffffffffffcb "
+                        "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+                        "test-dump mem 0xffffffffffffffeb "
+                        "202122232425262728292a2b2c2d2e2f30313233\n");
+    free(printed);
+    fake_phys_free(&m);
+}
