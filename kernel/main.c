@@ -9,6 +9,7 @@
 #include "../drivers/hw_kernel.h"
 #include "../drivers/machine_map.h"
 #include "console.h"
+#include "step_selftests.h"
 #include "cpu.h"
 #include "exceptions.h"
 #include "exit.h"
@@ -206,7 +207,7 @@ void kmain(uint32_t magic, uint32_t info)
     console_init();
     exceptions_init();
     struct runner rn = {.tap = &tap, .options = &plat.options, .exit = exit_with,
-                         .before_summary = print_counts};
+                         .before_summary = print_counts, .on_step = step_selftests_on_step};
     tap_begin(&tap, console_write);
     runner_attach(&rn);
     read_boot_info(magic, info);
@@ -223,6 +224,7 @@ void kmain(uint32_t magic, uint32_t info)
     timer_init(plat.acpi_found ? plat.acpi.pm_timer_port : 0, plat.acpi.pm_timer_32bit);
     if (!strcmp(plat.options.selftest, "tsc-skew"))
         timer_skew_for_selftest(5);
+    step_selftests_arm(plat.options.selftest);
     mark(PHASE_TSC);
     discover_pci();
     mark(PHASE_PCI);

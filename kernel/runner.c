@@ -339,8 +339,18 @@ int runner_verdict(const struct tap *t)
 
 void runner_step(unsigned n, unsigned of, const char *name)
 {
-    if (active)
-        tap_step(active->tap, n, of, name);
+    if (!active)
+        return;
+    tap_step(active->tap, n, of, name);
+    if (active->on_step)
+        active->on_step(n, of, name);
+}
+
+static unsigned (*abort_cleanup)(void);
+
+void runner_set_abort_cleanup(unsigned (*put_back_all)(void))
+{
+    abort_cleanup = put_back_all;
 }
 
 void runner_note(const char *text)
@@ -363,6 +373,13 @@ void runner_bail(const char *fmt, ...)
     va_end(ap);
     if (!active)
         return;
+    static bool cleaning; /* a fault while putting back: bail without a second try */
+    if (abort_cleanup && !cleaning) {
+        cleaning = true;
+        unsigned n = abort_cleanup();
+        tap_comment(active->tap, "put back %u function%s as found (BARs, COMMAND, bridge windows) "
+                                 "before bailing out", n, n == 1 ? "" : "s");
+    }
     if (current[0])
         tap_bail(active->tap, "%s in check %s", why, current);
     else

@@ -13,6 +13,8 @@ struct runner {
     void (*exit)(int code); /* never returns in the kernel; host tests record it */
     /* optional: comment lines after the last point, before the summary (the kernel's access counts) */
     void (*before_summary)(struct tap *t);
+    /* optional: called after each "# step" line (the kernel's step selftests) */
+    void (*on_step)(unsigned n, unsigned of, const char *name);
 };
 
 /* makes rn the runner that runner_bail() reports through (before any check runs too) */
@@ -30,7 +32,11 @@ void runner_print_times(struct tap *t);
 void runner_step(unsigned n, unsigned of, const char *name);
 /* the point being run, "" between points */
 const char *runner_current(void);
-/* crash path: "Bail out!" naming the running check, then exit code 2 */
+/* What a bail-out does first (the relocation checks register it once they
+ * have targets): put every BAR and COMMAND back as found; returns how many
+ * functions it wrote, and the log says so before "Bail out!". */
+void runner_set_abort_cleanup(unsigned (*put_back_all)(void));
+/* crash path: the abort cleanup, then "Bail out!" naming the running check, then exit code 2 */
 void runner_bail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* exit code for a finished run */
 int runner_verdict(const struct tap *t);

@@ -57,10 +57,13 @@ static void add_target(unsigned fn, unsigned bar_num)
     announce(t, f);
 }
 
+static unsigned put_back_all(void);
+
 static void build(void)
 {
     const struct pci_topology *pci = &platform()->pci;
     built = true;
+    runner_set_abort_cleanup(put_back_all); /* a bail-out leaves nothing moved */
     shadow_init(&record, pci);
     for (unsigned fn = 0; fn < pci->count; fn++)
         for (unsigned b = 0; b < pci->functions[fn].bar_count && target_count < MAX_TARGETS; b++)
@@ -332,6 +335,23 @@ void relocation_put_back(unsigned fn)
     }
     shadow_write(&record, fn, PCI_COMMAND, 2, f->command);
     pci_cfg_write16(f->bdf, PCI_COMMAND, f->command);
+}
+
+/* the abort path (runner_bail): every function with a target, and the
+ * bridges above it, as found; each function once */
+static unsigned put_back_all(void)
+{
+    unsigned n = 0;
+    for (unsigned k = 0; k < target_count; k++) {
+        bool done = false;
+        for (unsigned j = 0; j < k && !done; j++)
+            done = targets[j].fn == targets[k].fn;
+        if (!done) {
+            relocation_put_back(targets[k].fn);
+            n++;
+        }
+    }
+    return n;
 }
 
 /* selftest=no-restore: the check leaves its BAR where its last move put it */
