@@ -95,6 +95,12 @@ static const struct shadow_function *function_at(const struct shadow *s, unsigne
     return &s->functions[fn];
 }
 
+static void note_sizing(struct shadow_function *f, unsigned dword, bool sizing)
+{
+    uint16_t bit = (uint16_t)(1u << dword);
+    f->sizing = (uint16_t)(sizing ? f->sizing | bit : f->sizing & ~bit);
+}
+
 bool shadow_write(struct shadow *s, unsigned fn, uint16_t offset, unsigned width, uint32_t value)
 {
     if (!function_at(s, fn, offset))
@@ -108,7 +114,13 @@ bool shadow_write(struct shadow *s, unsigned fn, uint16_t offset, unsigned width
     /* byte lanes merge: a 1- or 2-byte write leaves the dword's other bytes */
     uint32_t changed = lanes & m.writable;
     uint32_t shifted = value << (8 * (offset & 3u));
+    uint32_t written = (f->reg[dword] & ~lanes) | (shifted & lanes); /* before the mask */
     f->reg[dword] = (f->reg[dword] & ~changed) | (shifted & changed);
+    const struct shadow_bar *bar = bar_at(f, dword);
+    if (bar) { /* a sizing write sets address bits that the mask then drops */
+        uint32_t flags = is_memory_kind(bar->kind) ? BAR_MEM_FLAGS : 0;
+        note_sizing(f, dword, (written | flags) == ALL_BITS);
+    }
     return true;
 }
 
@@ -237,12 +249,12 @@ uint64_t shadow_bar_size(const struct shadow *s, unsigned fn, unsigned bar_num)
     return bar ? bar->size : 0;
 }
 
-/* every writable bit set; a dword with none (the low dword of a BAR of
- * 4 GiB or more) holds no address, so it cannot hold a sizing value */
+/* last written with every address bit set; a dword that implements none
+ * (the low dword of a BAR of 4 GiB or more) holds no address, so it cannot
+ * hold a sizing value */
 static bool dword_sizing(const struct shadow_function *f, unsigned dword)
 {
-    uint32_t writable = masks_of(f, dword).writable;
-    return writable != 0 && (f->reg[dword] & writable) == writable;
+    return masks_of(f, dword).writable != 0 && (f->sizing >> dword & 1u);
 }
 
 bool shadow_bar_sizing(const struct shadow *s, unsigned fn, unsigned bar_num)

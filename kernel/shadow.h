@@ -47,6 +47,11 @@ struct shadow_function {
     uint8_t bar_count;
     struct shadow_bar bars[PCI_MAX_BARS];
     uint32_t reg[SHADOW_HEADER_DWORDS]; /* latched values, by dword index (offset / 4) */
+    /* bit d: the guest's last write to BAR dword d set every address bit of
+     * it, bits below the size included (all-ones or 0xfffffff0): a sizing
+     * value. Not the latched value: a 1 GiB BAR at 0x2_c000_0000 latches the
+     * low dword 0xc0000000, every writable bit set, and is an address. */
+    uint16_t sizing;
 };
 
 struct shadow {
@@ -76,8 +81,9 @@ bool shadow_bar_is64(const struct shadow *s, unsigned fn, unsigned bar_num);
 uint64_t shadow_bar_addr(const struct shadow *s, unsigned fn, unsigned bar_num);
 /* bytes; 0 when not modelled */
 uint64_t shadow_bar_size(const struct shadow *s, unsigned fn, unsigned bar_num);
-/* one of the BAR's dwords holds a sizing value: every writable address bit
- * set, as an all-ones (or 0xfffffff0-style) write leaves it */
+/* one of the BAR's dwords holds a sizing value: the guest last wrote it with
+ * every address bit set (all-ones, or 0xfffffff0-style), and it implements
+ * some (the low dword of a BAR of 4 GiB or more implements none) */
 bool shadow_bar_sizing(const struct shadow *s, unsigned fn, unsigned bar_num);
 /* COMMAND as the guest last wrote it (or as found) */
 uint16_t shadow_command(const struct shadow *s, unsigned fn);

@@ -200,6 +200,25 @@ TEST(shadow_bar_of_8GiB_has_no_writable_low_address_bits)
     EXPECT(shadow_bar_sizing(&sh, 0, 0));
 }
 
+/* found by barmove-sim --safety (a random topology): a 1 GiB BAR at
+ * 0x2_c000_0000 latches the low dword 0xc0000000, every writable bit set;
+ * that is an address, as found and as written, not a sizing value */
+TEST(shadow_large_bar_at_the_top_of_its_block_is_no_sizing_value)
+{
+    memset(&topo, 0, sizeof topo);
+    add_function(4, PCI_COMMAND_MEMORY, PCI_NO_UPSTREAM, 6);
+    add_bar(0, 2, PCI_BAR_MEM64, 0x40000000, 0x2c0000000, true);
+    shadow_init(&sh, &topo);
+    EXPECT(!shadow_bar_sizing(&sh, 0, 2));
+    shadow_write(&sh, 0, 0x18, 4, 0xc000000c);
+    EXPECT(!shadow_bar_sizing(&sh, 0, 2));
+    shadow_write(&sh, 0, 0x18, 4, 0xffffffff); /* now sizing: latches the same 0xc000000c */
+    EXPECT_EQ(expected(0, 0x18, 4), 0xc000000c);
+    EXPECT(shadow_bar_sizing(&sh, 0, 2));
+    shadow_write(&sh, 0, 0x18, 2, 0x000c); /* a sub-dword write keeps the other half's bits */
+    EXPECT(!shadow_bar_sizing(&sh, 0, 2));
+}
+
 /* a bridge at 00:01.0 with a memory window and a 64-bit prefetchable one */
 static void one_bridge(unsigned pref_bits)
 {

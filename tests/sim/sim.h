@@ -33,8 +33,8 @@
 
 #include "../../drivers/hw.h"
 
-#define SIM_MAX_FUNCTIONS 16
-#define SIM_MAX_REGIONS 32
+#define SIM_MAX_FUNCTIONS 24
+#define SIM_MAX_REGIONS 48
 #define SIM_CFG_SIZE 256 /* conventional header + capabilities; extended space reads 0 */
 #define SIM_MSIX_MAX_ENTRIES 8
 #define SIM_MSIX_ENTRY_SIZE 16

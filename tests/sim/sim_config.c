@@ -8,6 +8,7 @@
 
 #include "../../drivers/pci.h"
 #include "sim.h"
+#include "sim_safety.h"
 
 #define STATUS_W1C 0xf900u       /* parity, aborts, SERR (PCI 3.0 §6.2.3) */
 #define COMMAND_WRITABLE 0x0547u /* IO, MEM, MASTER, PERR, SERR, INTx disable */
@@ -153,6 +154,7 @@ bool sim_cfg_write(enum hw_cfg_mechanism m, struct pci_bdf bdf, uint16_t offset,
     for (unsigned i = 0; i < w.width; i++)
         merge_byte(f, (uint16_t)(w.offset + i), (uint8_t)(w.value >> (8 * i)));
     policy.remap(&w);
+    sim_safety_after_write(f, w.offset, w.width, w.value);
     return true;
 }
 

@@ -1,15 +1,15 @@
-/* The fabric as firmware (SeaBIOS on QEMU q35) leaves it: a host bridge and
- * the QEMU 7.2 devices the probes know, with their IDs, BAR kinds and sizes,
- * capability lists and the registers the probes touch, every BAR inside the
- * host bridge's windows (sim_platform.c) and decoding. Only what the probes
- * and checks touch is modelled. */
+/* The QEMU 7.2 devices the probes know (sim_devices.h), with their IDs, BAR
+ * kinds, capability lists and the registers the probes touch, built at the
+ * addresses and sizes the caller gives; and the fabric as firmware (SeaBIOS
+ * on QEMU q35) leaves it: a host bridge and those devices, every BAR inside
+ * the host bridge's windows (sim_platform.c) and decoding. Only what the
+ * probes and checks touch is modelled. */
+#include "sim_devices.h"
+
 #include "../../drivers/pci.h"
-#include "sim.h"
 
 #define BDF(bus, dev, fn) ((struct pci_bdf){0, (bus), (dev), (fn)})
 #define ON_BUS_0 SIM_NO_UPSTREAM
-#define KIB 1024u
-#define MIB (1024u * 1024u)
 
 /* NVMe 1.4 §3.1 registers */
 #define NVME_CAP 0x00
@@ -27,33 +27,40 @@ static struct sim_fn *decoding(struct sim_fn *f, uint16_t command)
     return f;
 }
 
-/* edu 1234:11e8: BAR0 mem32 1 MiB; ident at 0x00, liveness (stores ~value) at 0x04 */
-static void add_edu(struct pci_bdf bdf, uint32_t addr)
+/* a memory BAR as the spec says: 32- or 64-bit, of its size, at its address */
+static struct region *mem_bar(struct sim_fn *f, unsigned bar, struct sim_bar b, bool prefetchable)
 {
-    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1234, 0x11e8, 0x00ff00, ON_BUS_0),
+    return b.is64 ? sim_bar_mem64(f, bar, b.size, b.addr, prefetchable)
+                  : sim_bar_mem32(f, bar, (uint32_t)b.size, (uint32_t)b.addr, prefetchable);
+}
+
+/* edu 1234:11e8: BAR0 mem32 1 MiB; ident at 0x00, liveness (stores ~value) at 0x04 */
+void sim_dev_edu(struct pci_bdf bdf, int upstream, uint32_t addr)
+{
+    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1234, 0x11e8, 0x00ff00, upstream),
                                 PCI_COMMAND_MEMORY);
-    struct region *r = sim_bar_mem32(f, 0, MIB, addr, false);
+    struct region *r = sim_bar_mem32(f, 0, SIM_MIB, addr, false);
     sim_register(r, 0x00, 4, 0x010000ed, 0, SIM_REG_PLAIN);
     sim_register(r, 0x04, 4, 0, ~0ull, SIM_REG_INVERTED);
 }
 
 /* ivshmem-plain 1af4:1110: BAR0 mem32 256 B (registers not modelled), BAR2 mem64 pref RAM */
-static void add_ivshmem(struct pci_bdf bdf, uint32_t bar0, uint64_t shm, uint64_t size)
+void sim_dev_ivshmem(struct pci_bdf bdf, int upstream, uint32_t bar0, struct sim_bar shm)
 {
-    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1af4, 0x1110, 0x050000, ON_BUS_0),
+    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1af4, 0x1110, 0x050000, upstream),
                                 PCI_COMMAND_MEMORY);
     sim_bar_mem32(f, 0, 256, bar0, false);
-    sim_bar_mem64(f, 2, size, shm, true)->ram = true;
+    mem_bar(f, 2, shm, true)->ram = true;
 }
 
 /* nvme 1b36:0010: BAR0 mem64 16 KiB, the controller left enabled (SeaBIOS
  * probed it), MSI-X table at 0x2000 and PBA at 0x3000 in BAR0; the admin
  * queue registers and the SQ0 tail doorbell (sim_mmio.c runs the commands) */
-static void add_nvme(struct pci_bdf bdf, int upstream, uint64_t addr)
+void sim_dev_nvme(struct pci_bdf bdf, int upstream, struct sim_bar bar0)
 {
     struct sim_fn *f = decoding(sim_add_function(bdf, 0x1b36, 0x0010, 0x010802, upstream),
                                 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-    struct region *r = sim_bar_mem64(f, 0, 16 * KIB, addr, false);
+    struct region *r = mem_bar(f, 0, bar0, false);
     sim_register(r, NVME_CAP, 8, 0x004000200f0107ffull, 0, SIM_REG_PLAIN);
     sim_register(r, NVME_VS, 4, 0x00010400, 0, SIM_REG_PLAIN);
     sim_register(r, NVME_CC, 4, 0x00460001, 0x00fffff1, SIM_REG_NVME_CC);
@@ -67,11 +74,11 @@ static void add_nvme(struct pci_bdf bdf, int upstream, uint64_t addr)
 
 /* a multi-function slot as QEMU builds it from -device nvme,addr=S.0,multifunction=on
  * and -device nvme,addr=S.1: two NVMe controllers, function 0 says multi-function */
-static void add_nvme_pair(uint8_t slot, uint64_t addr0, uint64_t addr1)
+void sim_dev_nvme_pair(uint8_t slot, struct sim_bar bar0, struct sim_bar bar1)
 {
-    add_nvme(BDF(0, slot, 0), ON_BUS_0, addr0);
+    sim_dev_nvme(BDF(0, slot, 0), ON_BUS_0, bar0);
     sim_cfg_poke(sim_function(BDF(0, slot, 0)), PCI_HEADER_TYPE, 1, PCI_HEADER_MULTIFUNCTION);
-    add_nvme(BDF(0, slot, 1), ON_BUS_0, addr1);
+    sim_dev_nvme(BDF(0, slot, 1), ON_BUS_0, bar1);
 }
 
 /* one struct virtio_pci_cap (virtio 1.2 §4.1.4) at config offset at */
@@ -104,13 +111,13 @@ static void virtio_modern_caps(struct sim_fn *f, uint8_t bar)
 /* virtio-net-pci 1af4:1000 (transitional): BAR0 I/O, BAR1 mem32 4 KiB with
  * the MSI-X table, BAR4 mem64 pref 16 KiB with the modern structures
  * (only device_feature_select and device_feature modelled) */
-static void add_virtio_net(struct pci_bdf bdf, uint32_t io, uint32_t bar1, uint64_t bar4)
+void sim_dev_virtio_net(struct pci_bdf bdf, uint32_t io, uint32_t bar1, struct sim_bar bar4)
 {
     struct sim_fn *f = decoding(sim_add_function(bdf, 0x1af4, 0x1000, 0x020000, ON_BUS_0),
                                 PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
     sim_bar_io(f, 0, 32, io);
-    sim_bar_mem32(f, 1, 4 * KIB, bar1, false);
-    struct region *modern = sim_bar_mem64(f, 4, 16 * KIB, bar4, true);
+    sim_bar_mem32(f, 1, 4 * SIM_KIB, bar1, false);
+    struct region *modern = mem_bar(f, 4, bar4, true);
     sim_add_msix(f, 0x98, 1, 0, 0x800, 3);
     virtio_modern_caps(f, 4);
     sim_register(modern, 0x00, 4, 0, 0xffffffffu, SIM_REG_PLAIN); /* device_feature_select */
@@ -120,61 +127,78 @@ static void add_virtio_net(struct pci_bdf bdf, uint32_t io, uint32_t bar1, uint6
 /* virtio-rng-pci-non-transitional 1af4:1044 with vectors=0 (so no MSI-X
  * BAR): BAR4 mem64 pref 16 KiB with the modern structures, run by
  * sim_virtio.c (one virtqueue, used only when notified) */
-static void add_virtio_rng(struct pci_bdf bdf, uint64_t bar4)
+void sim_dev_virtio_rng(struct pci_bdf bdf, int upstream, struct sim_bar bar4)
 {
-    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1af4, 0x1044, 0x00ff00, ON_BUS_0),
+    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1af4, 0x1044, 0x00ff00, upstream),
                                 PCI_COMMAND_MEMORY);
     virtio_modern_caps(f, 4);
-    sim_virtio_rng(sim_bar_mem64(f, 4, 16 * KIB, bar4, true));
+    sim_virtio_rng(mem_bar(f, 4, bar4, true));
 }
 
 /* pci-testdev 1b36:0005: BAR0 mem32 4 KiB, BAR2 mem64 pref 2 MiB: an empty region */
-static void add_testdev(struct pci_bdf bdf, uint32_t bar0, uint64_t membar)
+void sim_dev_testdev(struct pci_bdf bdf, int upstream, uint32_t bar0, struct sim_bar membar)
 {
-    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1b36, 0x0005, 0x00ff00, ON_BUS_0),
+    struct sim_fn *f = decoding(sim_add_function(bdf, 0x1b36, 0x0005, 0x00ff00, upstream),
                                 PCI_COMMAND_MEMORY);
-    sim_bar_mem32(f, 0, 4 * KIB, bar0, false);
-    sim_bar_mem64(f, 2, 2 * MIB, membar, true);
+    sim_bar_mem32(f, 0, 4 * SIM_KIB, bar0, false);
+    mem_bar(f, 2, membar, true);
 }
 
 /* e1000e 8086:10d3: BAR0 mem32 128 KiB (registers not modelled), BAR2 I/O,
  * BAR3 mem32 16 KiB holding the MSI-X table (5 vectors) and its PBA */
-static void add_e1000e(struct pci_bdf bdf, uint32_t bar0, uint32_t io, uint32_t bar3)
+void sim_dev_e1000e(struct pci_bdf bdf, uint32_t bar0, uint32_t io, uint32_t bar3)
 {
     struct sim_fn *f = decoding(sim_add_function(bdf, 0x8086, 0x10d3, 0x020000, ON_BUS_0),
                                 PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-    sim_bar_mem32(f, 0, 128 * KIB, bar0, false);
+    sim_bar_mem32(f, 0, 128 * SIM_KIB, bar0, false);
     sim_bar_io(f, 2, 32, io);
-    sim_bar_mem32(f, 3, 16 * KIB, bar3, false);
+    sim_bar_mem32(f, 3, 16 * SIM_KIB, bar3, false);
     sim_add_msix(f, 0xa0, 3, 0, 0x2000, 5);
 }
 
 /* pcie-root-port 1b36:000c: BAR0 mem32 4 KiB with the MSI-X table, a memory
  * window for what lies behind it; returns its function index */
-static int add_root_port(struct pci_bdf bdf, uint8_t secondary, uint32_t bar0, uint32_t window,
-                         uint32_t window_size)
+int sim_dev_root_port(struct pci_bdf bdf, uint8_t secondary, uint32_t bar0, uint32_t window,
+                      uint32_t window_size)
 {
     struct sim_fn *f = sim_add_bridge(bdf, ON_BUS_0, secondary, window, window + window_size - 1);
     decoding(f, PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-    sim_bar_mem32(f, 0, 4 * KIB, bar0, false);
+    sim_bar_mem32(f, 0, 4 * SIM_KIB, bar0, false);
     sim_add_msix(f, 0x48, 0, 0, 0x800, 1);
     return (int)sim_fn_index(f);
 }
+
+#define MEM64(addr, size) ((struct sim_bar){(addr), (size), true})
 
 void sim_build_fabric(void)
 {
     sim_model_reset();
     sim_add_function(BDF(0, 0, 0), 0x8086, 0x29c0, 0x060000, ON_BUS_0); /* q35 host bridge */
-    add_edu(BDF(0, 2, 0), 0xfea00000);
-    add_ivshmem(BDF(0, 3, 0), 0xfebd0000, 0xf8000000, 64 * MIB);
-    add_nvme(BDF(0, 4, 0), ON_BUS_0, 0xfebd4000);
-    add_virtio_net(BDF(0, 5, 0), 0xc000, 0xfebd1000, 0xfe000000);
-    add_testdev(BDF(0, 6, 0), 0xfebd2000, 0xfc000000);
-    add_e1000e(BDF(0, 7, 0), 0xfe9c0000, 0xc040, 0xfebd8000);
-    add_virtio_rng(BDF(0, 8, 0), 0xfe004000); /* next to virtio-net's BAR4, as SeaBIOS packs them */
-    int port = add_root_port(BDF(0, 0x1c, 0), 1, 0xfebdc000, 0xfe800000, MIB);
-    add_nvme(BDF(1, 0, 0), port, 0xfe800000);
-    add_nvme_pair(0x1e, 0xfebe0000, 0xfebe4000);
+    sim_dev_edu(BDF(0, 2, 0), ON_BUS_0, 0xfea00000);
+    sim_dev_ivshmem(BDF(0, 3, 0), ON_BUS_0, 0xfebd0000, MEM64(0xf8000000, 64 * SIM_MIB));
+    sim_dev_nvme(BDF(0, 4, 0), ON_BUS_0, MEM64(0xfebd4000, 16 * SIM_KIB));
+    sim_dev_virtio_net(BDF(0, 5, 0), 0xc000, 0xfebd1000, MEM64(0xfe000000, 16 * SIM_KIB));
+    sim_dev_testdev(BDF(0, 6, 0), ON_BUS_0, 0xfebd2000, MEM64(0xfc000000, 2 * SIM_MIB));
+    sim_dev_e1000e(BDF(0, 7, 0), 0xfe9c0000, 0xc040, 0xfebd8000);
+    /* next to virtio-net's BAR4, as SeaBIOS packs them */
+    sim_dev_virtio_rng(BDF(0, 8, 0), ON_BUS_0, MEM64(0xfe004000, 16 * SIM_KIB));
+    int port = sim_dev_root_port(BDF(0, 0x1c, 0), 1, 0xfebdc000, 0xfe800000, SIM_MIB);
+    sim_dev_nvme(BDF(1, 0, 0), port, MEM64(0xfe800000, 16 * SIM_KIB));
+    sim_dev_nvme_pair(0x1e, MEM64(0xfebe0000, 16 * SIM_KIB), MEM64(0xfebe4000, 16 * SIM_KIB));
+    sim_fabric_sync();
+}
+
+void sim_fabric_sync(void)
+{
     for (unsigned i = 0; i < sim.fn_count; i++)
         sync_function(&sim.fns[i]);
+}
+
+void sim_bridge_pref_window(int fn, uint64_t base, uint64_t last)
+{
+    struct sim_fn *b = &sim.fns[fn];
+    sim_cfg_poke(b, PCI_PREF_MEMORY_BASE, 2, (uint32_t)(base >> 16 & 0xfff0) | 1);
+    sim_cfg_poke(b, PCI_PREF_MEMORY_LIMIT, 2, (uint32_t)(last >> 16 & 0xfff0) | 1);
+    sim_cfg_poke(b, PCI_PREF_BASE_UPPER32, 4, (uint32_t)(base >> 32));
+    sim_cfg_poke(b, PCI_PREF_LIMIT_UPPER32, 4, (uint32_t)(last >> 32));
 }

@@ -2,11 +2,13 @@
  * into build/barmove-sim: config accesses reach sim_config.c through every
  * mechanism; MMIO goes through the policy's decoder to the device behind the
  * BAR it reaches (an access that reaches nothing reads 0, as on QEMU, and
- * never faults); port I/O floats; DMA comes from a static pool; the clock
- * ticks 1 us per reading. */
+ * never faults; an injected fault, sim_fault.c, makes one fault or reach
+ * nothing); port I/O floats; DMA comes from a static pool; the clock ticks
+ * 1 us per reading. */
 #include <string.h>
 
 #include "sim.h"
+#include "sim_fault.h"
 
 static _Alignas(4096) uint8_t dma_pool[1 << 16];
 static size_t dma_used;
@@ -32,7 +34,12 @@ int hw_mmio_read(uint64_t phys, unsigned width, uint64_t *value)
 {
     struct hit h;
     *value = 0;
-    if (access_ok(phys, width) && policy.route(phys, width, &h))
+    if (!access_ok(phys, width) || !policy.route(phys, width, &h))
+        return 0;
+    int fault = sim_fault_mmio(&h);
+    if (fault == SIM_FAULT_ACCESS)
+        return fault;
+    if (!fault)
         *value = sim_device_read(&h, width);
     return 0;
 }
@@ -40,7 +47,12 @@ int hw_mmio_read(uint64_t phys, unsigned width, uint64_t *value)
 int hw_mmio_write(uint64_t phys, unsigned width, uint64_t value)
 {
     struct hit h;
-    if (access_ok(phys, width) && policy.route(phys, width, &h))
+    if (!access_ok(phys, width) || !policy.route(phys, width, &h))
+        return 0;
+    int fault = sim_fault_mmio(&h);
+    if (fault == SIM_FAULT_ACCESS)
+        return fault;
+    if (!fault)
         sim_device_write(&h, width, value);
     return 0;
 }

@@ -10,19 +10,25 @@
  *   profiles: N runs, K as expected
  *   kill matrix: N mutants, K killed, S survived
  *
- * Usage: barmove-sim [--tap NAME] [OPTION...]
+ * Usage: barmove-sim [--topology SEED] [--tap NAME] [OPTION...]
+ *        barmove-sim --safety SEEDS [OPTION...] | --fault-sweep [OPTION...]
  *   OPTION...   the kernel command line (DESIGN §6); default DEFAULT_OPTIONS
  *   --tap NAME  print the whole TAP of one run instead: "correct" or a mutant
+ *   --topology SEED  that run on random topology SEED (as --safety runs it)
+ *   --safety, --fault-sweep  the sweeps of sim_sweep.h instead of the matrix
  *
  * Exit 0 when the correct model passes everything, every mutant is named by
  * its diagnosis (or a known gap), the profile runs go as expected, and every mutant is
  * killed, 1 otherwise, 2 on a usage error or a matrix naming an unknown check. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim_diagnosis.h"
 #include "sim_matrix.h"
+#include "sim_random.h"
 #include "sim_run.h"
+#include "sim_sweep.h"
 
 #define DEFAULT_OPTIONS "level=strict seed=0x1234"
 #define CORRECT "correct"
@@ -140,20 +146,50 @@ static void join_options(int argc, char **argv, int first, char *out, size_t siz
         snprintf(out, size, "%s", DEFAULT_OPTIONS);
 }
 
+#define USAGE                                                                                   \
+    "usage: barmove-sim [--topology SEED] [--tap correct|MUTANT] [OPTION...]\n"                 \
+    "       barmove-sim --safety SEEDS [OPTION...] | --fault-sweep [OPTION...]\n"
+
+/* a count or seed: decimal, 1 .. 10^6 */
+static bool number_arg(const char *text, unsigned *out)
+{
+    char *end;
+    unsigned long v = strtoul(text, &end, 10);
+    *out = (unsigned)v;
+    return *text && !*end && v >= 1 && v <= 1000000;
+}
+
 int main(int argc, char **argv)
 {
     static char options[1024];
     const char *tap_of = NULL;
+    unsigned seeds = 0, topology = 0;
+    bool sweep = false;
     int first = 1;
-    if (argc > 2 && !strcmp(argv[1], "--tap")) {
-        tap_of = argv[2];
-        first = 3;
-    } else if (argc > 1 && !strncmp(argv[1], "--", 2)) {
-        fprintf(stderr, "usage: barmove-sim [--tap correct|MUTANT] [OPTION...]\n");
+    for (; first < argc && !strncmp(argv[first], "--", 2); first += 2) {
+        const char *flag = argv[first], *arg = first + 1 < argc ? argv[first + 1] : NULL;
+        if (!strcmp(flag, "--fault-sweep")) {
+            sweep = true;
+            first--;
+        } else if (!strcmp(flag, "--tap") && arg)
+            tap_of = arg;
+        else if (!(!strcmp(flag, "--safety") && arg && number_arg(arg, &seeds)) &&
+                 !(!strcmp(flag, "--topology") && arg && number_arg(arg, &topology))) {
+            fprintf(stderr, USAGE);
+            return 2;
+        }
+    }
+    if ((seeds != 0) + sweep + (tap_of != NULL) > 1 || (topology && !tap_of)) {
+        fprintf(stderr, USAGE);
         return 2;
     }
     if (!matrix_valid())
         return 2;
     join_options(argc, argv, first, options, sizeof options);
+    if (seeds)
+        return sim_safety_sweep(seeds, first < argc ? options : "");
+    if (sweep)
+        return sim_fault_sweep(options);
+    sim_random_seed = topology;
     return tap_of ? show_tap(tap_of, options) : kill_matrix(options);
 }

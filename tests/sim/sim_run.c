@@ -11,6 +11,10 @@
 #include "../../kernel/format.h"
 #include "../../kernel/platform.h"
 #include "../../kernel/runner.h"
+#include "sim_fault.h"
+#include "sim_machine.h"
+#include "sim_random.h"
+#include "sim_safety.h"
 
 extern const struct check __start_barmove_checks[], __stop_barmove_checks[];
 
@@ -30,6 +34,7 @@ static struct tap tap;
 
 static void to_stdout(const char *s, size_t n)
 {
+    sim_observe_tap(s, n);
     fwrite(s, 1, n, stdout);
 }
 
@@ -38,8 +43,11 @@ static void warning(const char *text)
     tap_comment(&tap, "warning: pci: %s", text);
 }
 
+/* every way out of a run (the summary, a bail-out) passes here */
 static void leave(int code)
 {
+    sim_fault_finish();
+    sim_safety_finish();
     fflush(stdout);
     _exit(code); /* the parent judges; nothing else of this process is wanted */
 }
@@ -49,7 +57,15 @@ static void run_child(const struct policy *overrides, const char *cmdline)
     char err[160];
     struct runner rn = {.tap = &tap, .options = &platform()->options, .exit = leave};
     policy_install(overrides);
-    sim_build_fabric();
+    if (sim_random_seed)
+        sim_random_build(sim_random_seed);
+    else {
+        sim_machine_q35(&sim_machine);
+        sim_build_fabric();
+    }
+    sim_fault_start();
+    sim_safety_start(!overrides); /* the kernel's writes judged against the correct model */
+    sim_safety_check_initial();
     tap_begin(&tap, to_stdout);
     runner_attach(&rn);
     if (!sim_platform_boot(cmdline, warning, err, sizeof err))
