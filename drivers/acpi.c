@@ -6,7 +6,7 @@
 #define BIOS_AREA 0xE0000
 #define BIOS_AREA_LEN 0x20000
 
-static int scan_legacy(acpi_warn_fn warn, struct acpi_info *out)
+static int scan_legacy(phys_reader_fn read, acpi_warn_fn warn, struct acpi_info *out)
 {
     const uint16_t *ebda_seg = physmem_read(NULL, EBDA_SEGMENT_PTR, 2);
     uint64_t ebda = ebda_seg ? (uint64_t)*ebda_seg << 4 : 0;
@@ -14,7 +14,7 @@ static int scan_legacy(acpi_warn_fn warn, struct acpi_info *out)
         const uint8_t *p = physmem_read(NULL, ebda, 1024);
         long off = p ? acpi_scan_rsdp(p, 1024) : -1;
         if (off >= 0)
-            return acpi_parse(p + off, 1024 - (size_t)off, ebda + (uint64_t)off, physmem_read,
+            return acpi_parse(p + off, 1024 - (size_t)off, ebda + (uint64_t)off, read,
                               NULL, warn, out);
     }
     const uint8_t *bios = physmem_read(NULL, BIOS_AREA, BIOS_AREA_LEN);
@@ -22,12 +22,14 @@ static int scan_legacy(acpi_warn_fn warn, struct acpi_info *out)
     if (off < 0)
         return -1;
     return acpi_parse(bios + off, BIOS_AREA_LEN - (size_t)off, BIOS_AREA + (uint64_t)off,
-                      physmem_read, NULL, warn, out);
+                      read, NULL, warn, out);
 }
 
-int acpi_init(const struct bootinfo *bi, acpi_warn_fn warn, struct acpi_info *out)
+int acpi_init(const struct bootinfo *bi, phys_reader_fn read, acpi_warn_fn warn, struct acpi_info *out)
 {
-    if (bi->rsdp_tag && acpi_parse(bi->rsdp, bi->rsdp_length, 0, physmem_read, NULL, warn, out) == 0)
+    if (!read)
+        read = physmem_read;
+    if (bi->rsdp_tag && acpi_parse(bi->rsdp, bi->rsdp_length, 0, read, NULL, warn, out) == 0)
         return 0;
-    return scan_legacy(warn, out);
+    return scan_legacy(read, warn, out);
 }

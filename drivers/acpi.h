@@ -5,7 +5,8 @@
 #include "../kernel/bootinfo.h"
 #include "acpi_tables.h"
 
-/* 0 on success; warnings (rejected tables) go to warn */
-int acpi_init(const struct bootinfo *bi, acpi_warn_fn warn, struct acpi_info *out);
+/* 0 on success; warnings (rejected tables) go to warn; read NULL reads
+ * physical memory (another reader: kernel/hostile_selftests.c corrupts a copy) */
+int acpi_init(const struct bootinfo *bi, phys_reader_fn read, acpi_warn_fn warn, struct acpi_info *out);
 
 #endif

@@ -9,6 +9,7 @@
 #include "../drivers/hw_kernel.h"
 #include "../drivers/machine_map.h"
 #include "console.h"
+#include "hostile_selftests.h"
 #include "step_selftests.h"
 #include "cpu.h"
 #include "exceptions.h"
@@ -96,7 +97,7 @@ static void read_boot_info(uint32_t magic, uint32_t info)
 /* A bad command line is reported once ACPI has been read, so that the bail
  * can still power off where isa-debug-exit is absent (Bochs, a real
  * hypervisor): until then the defaults stand in, and no device is touched. */
-static char option_error[160];
+static char option_error[320];
 
 static void read_options(void)
 {
@@ -118,7 +119,8 @@ static uint64_t default_seed(void)
 
 static void find_acpi(void)
 {
-    plat.acpi_found = acpi_init(&plat.boot, acpi_warning, &plat.acpi) == 0;
+    plat.acpi_found = acpi_init(&plat.boot, hostile_acpi_reader(plat.options.selftest), acpi_warning,
+                                &plat.acpi) == 0;
     /* an ECAM over RAM would make every config access a write into RAM (the kernel's own) */
     if (plat.acpi_found)
         acpi_mcfg_drop_over_ram(&plat.acpi, plat.boot.ranges, plat.boot.range_count, acpi_warning);
@@ -215,6 +217,9 @@ void kmain(uint32_t magic, uint32_t info)
     if (!plat.options.seed_given)
         plat.options.seed = default_seed();
     prng_seed(&plat.prng, plat.options.seed);
+    if (hostile_memmap(plat.options.selftest, &plat.boot))
+        tap_comment(&tap, "selftest memmap-hostile: an overlapping RAM range, a reserved hole in RAM "
+                          "and a range wrapping past 2^64 added to the memory map");
     paging_init(plat.boot.ranges, plat.boot.range_count);
     if (!strcmp(plat.options.selftest, "bootinfo-dump"))
         bootinfo_dump(magic, info, physmem_read, NULL, print_comment_line);

@@ -11,7 +11,8 @@
 /* Table order is the order printed in "expected one of ..." messages. */
 const char *const options_selftest_names[] = {
     "fault", "hang", "probe-hang", "fail", "skip", "todo", "tsc-skew", "bootinfo-dump",
-    "acpi-dump", "no-restore", "step-fault", "step-hang", "step-triple-fault", NULL,
+    "acpi-dump", "no-restore", "step-fault", "step-hang", "step-triple-fault",
+    "acpi-bad-checksum", "acpi-bad-length", "memmap-hostile", NULL,
 };
 const char *const options_profile_names[] = {"spec", "hyperv", "xen-vpci", NULL}; /* kernel/profiles.c */
 
@@ -29,7 +30,7 @@ static int complain(struct parser *p, const char *prefix, const char *suffix)
 
 int options_fail(struct parser *p, const char *why)
 {
-    char suffix[220];
+    char suffix[300];
     format(suffix, sizeof suffix, ": %s", why);
     return complain(p, "", suffix);
 }

@@ -192,7 +192,7 @@ static int pick_name(struct parser *p, const char *v, size_t n, const char *cons
             return 0;
         }
     }
-    char why[200];
+    char why[280];
     int at = format(why, sizeof why, "unknown %s, expected one of", what);
     for (const char *const *name = names; *name && (size_t)at < sizeof why; name++)
         at += format(why + at, sizeof why - (size_t)at, "%s %s", name == names ? "" : ",",

@@ -61,6 +61,8 @@ mcfg mcfg-inverted "$(mcfg_entry 0xc0000000 0 0x20 0x1f)"
 mcfg mcfg-overlap "$(mcfg_entry 0xb0000000 1 0 255)"
 # No entries at all.
 mcfg mcfg-empty ""
+# Base 0, segment 2: config space over the real-mode IVT and the BIOS data area.
+mcfg mcfg-base-zero "$(mcfg_entry 0 2 0 255)"
 
 # MADT whose second entry has length 0: a parser that trusts it never advances.
 madt_body="$(le 0xfee00000 4)$(le 1 4)"
@@ -87,6 +89,9 @@ ssdt_crs() {
 # A host bridge window over RAM (1 MiB-256 MiB): a valid _CRS the address map
 # must still clip to what is not RAM.
 ssdt_crs ssdt-crs-over-ram "$(word_bus 0x80 0x80)$(dword_mem 0x00100000 0x0fffffff)\\x79\\x00"
+# A host bridge window over the IOAPIC, HPET and LAPIC (0xfec00000-0xfeefffff):
+# valid, but the address map must keep those ranges from every slot.
+ssdt_crs ssdt-crs-over-apic "$(word_bus 0x82 0x82)$(dword_mem 0xfec00000 0xfeefffff)\x79\x00"
 # A QWordMemory whose length field (0x40) runs past the buffer's end.
 ssdt_crs ssdt-crs-past-end "$(word_bus 0x81 0x81)$(qword_mem 0x2000000000 0x20ffffffff 0x40)\\x79\\x00"
 
