@@ -29,7 +29,7 @@ bool engine_io_step(const struct io_driver *d, struct engine *e, const struct st
 void engine_io_failed(struct check_result *r);
 /* How long a doorbell or notify that must start nothing is watched: 20 times
  * what the last request through the live doorbell took on this device
- * (engine_io_completed), within [5 ms, 50 ms]; 50 ms before any completed.
+ * (engine_io_completed), within [2 ms, 50 ms]; 50 ms before any completed.
  * A device that answers a live doorbell in 40 us is not given 50 ms to
  * answer a stale one (the suite's cost), one that takes 2 ms gets 40 ms. */
 uint64_t engine_io_stale_wait_ns(void);
