@@ -14,6 +14,10 @@
  * so the floor replays each device's share on that device):
  *   w=BB:DD.F=M,D,L   (repeated) mse=M bar=D live=K on that function's first
  *                     memory BAR
+ *   reads=N           N config reads (one 0xCFC access each): what one trapped
+ *                     port access costs, for the benchmark's second floor under KVM
+ *   mreads=N          N MMIO reads of the first memory BAR (dev=DD.F, or the first
+ *                     non-display function): what one trapped MMIO access costs
  * No options: the empty kernel, which boots and exits at once. It prints one
  * line, "floor: ...", saying what it did. */
 #include <stdbool.h>
@@ -229,7 +233,24 @@ void kmain(uint32_t magic, uint32_t info)
 {
     console_init();
     const char *line = cmdline(magic, info);
-    unsigned long total = 0;
+    unsigned long total = 0, reads = option(line, "reads"), mreads = option(line, "mreads");
+    if (mreads) {
+        struct target t;
+        if (!find_target(&t, wanted_function(line)))
+            barmove_exit(EXIT_BAIL);
+        volatile uint32_t *reg = (volatile uint32_t *)(uintptr_t)(t.value & ~0xfu); /* below 4 GiB: mapped */
+        for (unsigned long i = 0; i < mreads; i++)
+            (void)*reg;
+        kprintf("floor: %lu MMIO reads at 0x%x\n", mreads, t.value & ~0xfu);
+        barmove_exit(EXIT_PASS);
+    }
+    if (reads) {
+        outl(CF8, select_reg(0, 0, 0));
+        for (unsigned long i = 0; i < reads; i++)
+            (void)inl(CFC);
+        kprintf("floor: %lu config reads\n", reads);
+        barmove_exit(EXIT_PASS);
+    }
     int devices = per_device(line, &total);
     if (devices < 0)
         barmove_exit(EXIT_BAIL);
