@@ -114,11 +114,11 @@ void timer_init(uint16_t pm_timer_port, bool pm_timer_32bit)
     else if ((tsc_hz = hypervisor_tsc_hz()))
         source = TSC_FROM_HYPERVISOR;
     else {
-        /* median of 5 windows of 2 ms: 2386 PIT ticks each, counted between
+        /* median of 3 windows of 2 ms: 2386 PIT ticks each, counted between
          * two latched reads (a tick is 0.04 % of a window; the exits of the
          * latch reads under KVM fall at both ends alike); tsc-calibration
          * checks the result against the PM timer read over the same windows */
-        tsc_hz = timer_measure_pit_hz(5, 2);
+        tsc_hz = timer_measure_pit_hz(3, 2);
         source = TSC_FROM_PIT;
     }
     if (!tsc_hz) /* a broken PIT and no CPUID leaf: keep going with a plausible guess */
