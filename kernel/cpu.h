@@ -58,6 +58,22 @@ static inline uint64_t read_cr3(void)
     return v;
 }
 
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+/* interrupts are off in the kernel except while a check runs under the watchdog */
+static inline void interrupts_on(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void interrupts_off(void) { __asm__ volatile("cli" ::: "memory"); }
+
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory"); }
 static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
 static inline void halt_forever(void)

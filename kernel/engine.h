@@ -73,6 +73,8 @@ struct engine {
     void (*log)(const char *text); /* verbose step log (verbose option), may be NULL */
     /* announces step n of of before it is made (runner_step), may be NULL */
     void (*progress)(unsigned n, unsigned of, const char *name);
+    /* optional: between targets of a look at every address (the watchdog's progress) */
+    void (*alive)(void);
     uint64_t latency_ns[ENGINE_MAX_STEPS]; /* per step, filled by engine_run */
     uint64_t planned[ENGINE_MAX_TARGETS];  /* where the steps built so far leave each target */
     bool overflow; /* a builder asked for more than the bounds: the run fails, never truncates */

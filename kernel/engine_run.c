@@ -313,6 +313,8 @@ static bool compare_all_looks(struct run *x)
         const struct target *t = &x->e->targets[k];
         if (t->probe.type->strength == PROBE_NONE)
             continue;
+        if (x->e->alive)
+            x->e->alive();
         watch_current(x, t);
         for (unsigned i = 0; i < x->e->address_count; i++) {
             uint64_t seen = 0, a = x->e->addresses[i];

@@ -3,6 +3,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "exit.h"
+#include "interrupts.h"
 #include "probe.h"
 #include "runner.h"
 
@@ -17,10 +18,10 @@ struct probe_fixup {
     uint64_t access, resume;
 };
 
-extern const uint64_t isr_stubs[32];
+extern const uint64_t isr_stubs[256];
 extern const struct probe_fixup __start_probe_fixups[], __stop_probe_fixups[];
 
-static struct idt_entry idt[32] __attribute__((aligned(16)));
+static struct idt_entry idt[256] __attribute__((aligned(16)));
 static unsigned nesting; /* a fault inside the report must not recurse forever */
 
 #define KERNEL_CS 0x18
@@ -28,7 +29,7 @@ static unsigned nesting; /* a fault inside the report must not recurse forever *
 
 void exceptions_init(void)
 {
-    for (unsigned v = 0; v < 32; v++) {
+    for (unsigned v = 0; v < 256; v++) { /* every vector: a stray interrupt must not find a hole */
         uint64_t a = isr_stubs[v];
         idt[v] = (struct idt_entry){
             .offset_low = (uint16_t)a,
@@ -68,6 +69,10 @@ static int resume_probe(struct exception_frame *f)
 
 void exception_dispatch(struct exception_frame *f)
 {
+    if (f->vector >= 32) { /* an interrupt: its RIP may be a probe's, but nothing faulted */
+        interrupt_dispatch(f);
+        return;
+    }
     if (resume_probe(f))
         return;
     if (nesting++) /* faulted while reporting: leave as quietly as we can */

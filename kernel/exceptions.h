@@ -1,5 +1,6 @@
-/* Exceptions 0-31: a recoverable probe's fault resumes at its fixup; any other
- * exception prints vector, error code, RIP, CR2 and the running check, then
+/* The IDT: every vector goes through isr.S to exception_dispatch(); 32-255
+ * are interrupts (interrupts.c). Exceptions 0-31: a recoverable probe's fault
+ * resumes at its fixup; any other exception prints vector, error code, RIP, CR2 and the running check, then
  * "Bail out!", and the run exits with code 2. */
 #ifndef BARMOVE_EXCEPTIONS_H
 #define BARMOVE_EXCEPTIONS_H

@@ -1,6 +1,7 @@
-/* Exception entry stubs for vectors 0-31. Each pushes a dummy error code where
- * the CPU pushes none, then the vector, so exception_dispatch() always sees
- * the same frame (struct exception_frame in exceptions.h). */
+/* Entry stubs for every vector: exceptions 0-31, interrupts 32-255. Each
+ * pushes a dummy error code where the CPU pushes none, then the vector, so
+ * exception_dispatch() always sees the same frame (struct exception_frame in
+ * exceptions.h); it sends vectors 32-255 on to interrupt_dispatch(). */
     .text
     .code64
 
@@ -18,6 +19,21 @@ stub 0,0; stub 1,0; stub 2,0; stub 3,0; stub 4,0; stub 5,0; stub 6,0; stub 7,0
 stub 8,1; stub 9,0; stub 10,1; stub 11,1; stub 12,1; stub 13,1; stub 14,1; stub 15,0
 stub 16,0; stub 17,1; stub 18,0; stub 19,0; stub 20,0; stub 21,1; stub 22,0; stub 23,0
 stub 24,0; stub 25,0; stub 26,0; stub 27,0; stub 28,0; stub 29,1; stub 30,1; stub 31,0
+
+/* interrupts never push an error code (the CPU pushes one for exceptions only) */
+    .altmacro
+.macro irq_stub vector
+    .align 16
+isr\vector:
+    pushq $0
+    pushq $\vector
+    jmp isr_common
+.endm
+    .set vec, 32
+    .rept 224
+    irq_stub %vec
+    .set vec, vec + 1
+    .endr
 
 isr_common:
     pushq %rax
@@ -60,6 +76,11 @@ isr_common:
     .align 8
     .global isr_stubs
 isr_stubs:
-    .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    .quad isr\v
+.macro stub_address vector
+    .quad isr\vector
+.endm
+    .set vec, 0
+    .rept 256
+    stub_address %vec
+    .set vec, vec + 1
     .endr

@@ -20,6 +20,7 @@
 #include "platform.h"
 #include "runner.h"
 #include "timer.h"
+#include "watchdog.h"
 
 extern const struct check __start_barmove_checks[], __stop_barmove_checks[];
 
@@ -78,6 +79,15 @@ static void print_counts(struct tap *t)
                 phase_us(PHASE_TSC, PHASE_PCI), phase_us(PHASE_PCI, PHASE_LISTING),
                 hz ? (unsigned long long)((end - phase_tsc[PHASE_LISTING]) * 1000000 / hz) : 0);
     runner_print_times(t);
+    watchdog_summary(line, sizeof line);
+    tap_comment(t, "%s", line);
+}
+
+/* a "# step" line: progress for the watchdog, then the step selftests' strike */
+static void on_step(unsigned n, unsigned of, const char *name)
+{
+    watchdog_progress(n, of, name);
+    step_selftests_on_step(n, of, name);
 }
 
 static void acpi_warning(const char *message)
@@ -201,6 +211,10 @@ static void print_header(void)
                     plat.acpi.s5_found ? "yes" : "no");
     else
         tap_comment(&tap, "acpi not found");
+    char watchdog[128];
+    watchdog_describe(watchdog, sizeof watchdog);
+    tap_comment(&tap, "watchdog %s: a check is abandoned after %u s without progress", watchdog,
+                WATCHDOG_BUDGET_S);
 }
 
 void kmain(uint32_t magic, uint32_t info)
@@ -209,7 +223,8 @@ void kmain(uint32_t magic, uint32_t info)
     console_init();
     exceptions_init();
     struct runner rn = {.tap = &tap, .options = &plat.options, .exit = exit_with,
-                         .before_summary = print_counts, .on_step = step_selftests_on_step};
+                         .before_summary = print_counts, .on_step = on_step,
+                         .on_alive = watchdog_alive, .guard = watchdog_guard};
     tap_begin(&tap, console_write);
     runner_attach(&rn);
     read_boot_info(magic, info);
@@ -229,6 +244,7 @@ void kmain(uint32_t magic, uint32_t info)
     timer_init(plat.acpi_found ? plat.acpi.pm_timer_port : 0, plat.acpi.pm_timer_32bit);
     if (!strcmp(plat.options.selftest, "tsc-skew"))
         timer_skew_for_selftest(5);
+    watchdog_init(); /* needs the TSC rate; interrupts stay off until a check runs */
     step_selftests_arm(plat.options.selftest);
     mark(PHASE_TSC);
     discover_pci();

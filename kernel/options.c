@@ -11,7 +11,7 @@
 /* Table order is the order printed in "expected one of ..." messages. */
 const char *const options_selftest_names[] = {
     "fault", "hang", "probe-hang", "fail", "skip", "todo", "tsc-skew", "bootinfo-dump",
-    "acpi-dump", "no-restore", "step-fault", "step-hang", "step-triple-fault",
+    "acpi-dump", "no-restore", "step-fault", "step-hang", "step-probe-hang", "step-triple-fault",
     "acpi-bad-checksum", "acpi-bad-length", "memmap-hostile", NULL,
 };
 const char *const options_profile_names[] = {"spec", "hyperv", "xen-vpci", NULL}; /* kernel/profiles.c */

@@ -238,16 +238,60 @@ static enum tap_result tap_result_of(const struct runner *rn, const struct check
     return TAP_FAIL;
 }
 
+static const char *run_guarded(struct runner *rn, void (*fn)(unsigned i, struct check_result *r), unsigned i,
+                               struct check_result *r)
+{
+    if (rn->guard)
+        return rn->guard(fn, i, r);
+    fn(i, r);
+    return NULL;
+}
+
+static unsigned (*abort_cleanup)(void);
+static bool cleaning; /* a fault or hang while putting back: bail without a second try */
+static unsigned cleaned;
+
+static void run_cleanup(unsigned i, struct check_result *r)
+{
+    (void)i, (void)r;
+    cleaned = abort_cleanup();
+}
+
+/* a point the guard abandoned half-way: it fails with the guard's reason
+ * (an earlier failure stays as a diagnostic), and what it may have left moved
+ * is put back now, so the next checks start from the firmware's layout */
+static void abandon(struct runner *rn, struct check_result *r, const char *why)
+{
+    if (r->status == STATUS_FAIL && r->message[0])
+        check_diag(r, "earlier_failure", "%s", r->message);
+    format(r->message, sizeof r->message, "%s", why);
+    r->status = STATUS_FAIL;
+    r->diagnosed = true; /* no bug class, so no vendor profile turns a hang into a TODO */
+    r->class_count = 0;
+    if (!abort_cleanup)
+        return;
+    cleaning = true;
+    if (run_guarded(rn, run_cleanup, 0, r))
+        runner_bail("putting every BAR back made no progress either");
+    cleaning = false;
+    tap_comment(rn->tap, "put back %u function%s as found (BARs, COMMAND, bridge windows) after abandoning "
+                         "the check", cleaned, cleaned == 1 ? "" : "s");
+    check_diag(r, "put_back", "%u function%s as found", cleaned, cleaned == 1 ? "" : "s");
+}
+
 static void run_point(struct runner *rn, const struct check *c, unsigned i, const char *desc)
 {
     static struct check_result result; /* large: keep it off the stack */
     memset(&result, 0, sizeof result);
     format(current, sizeof current, "%u - %s", rn->tap->number + 1, desc);
     tap_running(rn->tap, desc);
-    c->run(i, &result);
+    const char *abandoned = run_guarded(rn, c->run, i, &result);
+    if (abandoned)
+        abandon(rn, &result, abandoned);
     finish_later(&result);
     char reason[TAP_DESC_MAX] = "";
-    enum tap_result t = tap_result_of(rn, c, &result, reason, sizeof reason);
+    /* a check that never returned fails at every level: an OS would hang there too */
+    enum tap_result t = abandoned ? TAP_FAIL : tap_result_of(rn, c, &result, reason, sizeof reason);
     if (result.status == STATUS_FAIL)
         tally_classes(&result);
     static char yaml[sizeof result.yaml + TAP_DESC_MAX + 16]; /* large: off the stack */
@@ -346,7 +390,11 @@ void runner_step(unsigned n, unsigned of, const char *name)
         active->on_step(n, of, name);
 }
 
-static unsigned (*abort_cleanup)(void);
+void runner_alive(void)
+{
+    if (active && active->on_alive)
+        active->on_alive();
+}
 
 void runner_set_abort_cleanup(unsigned (*put_back_all)(void))
 {
@@ -373,7 +421,6 @@ void runner_bail(const char *fmt, ...)
     va_end(ap);
     if (!active)
         return;
-    static bool cleaning; /* a fault while putting back: bail without a second try */
     if (abort_cleanup && !cleaning) {
         cleaning = true;
         unsigned n = abort_cleanup();

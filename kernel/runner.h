@@ -15,6 +15,14 @@ struct runner {
     void (*before_summary)(struct tap *t);
     /* optional: called after each "# step" line (the kernel's step selftests) */
     void (*on_step)(unsigned n, unsigned of, const char *name);
+    /* optional: called by runner_alive() (the kernel's watchdog: progress) */
+    void (*on_alive)(void);
+    /* optional: runs fn(i, r), a point's check or the clean-up after one, and
+     * returns NULL when it returned, else why it was abandoned half-way (the
+     * kernel's watchdog, kernel/watchdog.h); the point then fails with that
+     * reason, the abort cleanup puts everything back, and the run goes on */
+    const char *(*guard)(void (*fn)(unsigned i, struct check_result *r), unsigned i,
+                         struct check_result *r);
 };
 
 /* makes rn the runner that runner_bail() reports through (before any check runs too) */
@@ -30,11 +38,15 @@ void runner_note(const char *text);
 void runner_print_times(struct tap *t);
 /* "# step N/M NAME" before a step of the running check (kernel/tap.h) */
 void runner_step(unsigned n, unsigned of, const char *name);
+/* progress inside a long phase of a check that prints no step (a look at
+ * every target, before the first step or after the last): for the watchdog */
+void runner_alive(void);
 /* the point being run, "" between points */
 const char *runner_current(void);
-/* What a bail-out does first (the relocation checks register it once they
- * have targets): put every BAR and COMMAND back as found; returns how many
- * functions it wrote, and the log says so before "Bail out!". */
+/* What a bail-out, or a point the guard abandoned, does first (the
+ * relocation checks register it once they have targets): put every BAR and
+ * COMMAND back as found; returns how many functions it wrote, and the log
+ * says so. */
 void runner_set_abort_cleanup(unsigned (*put_back_all)(void));
 /* crash path: the abort cleanup, then "Bail out!" naming the running check, then exit code 2 */
 void runner_bail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,6 +5,8 @@
  * the machine for real.
  *   step-fault         an invalid opcode: exception report, put back, Bail out!
  *   step-hang          interrupts off, forever: the runner's timeout
+ *   step-probe-hang    a spin with interrupts on, forever: the watchdog
+ *                      abandons the check, every BAR is put back, the run goes on
  *   step-triple-fault  an empty IDT and a breakpoint: the CPU resets (QEMU
  *                      -no-reboot ends; the log simply stops) */
 #include "step_selftests.h"
@@ -21,6 +23,7 @@ static const char *armed; /* the selftest name, or NULL */
 void step_selftests_arm(const char *selftest)
 {
     if (!strcmp(selftest, "step-fault") || !strcmp(selftest, "step-hang") ||
+        !strcmp(selftest, "step-probe-hang") ||
         !strcmp(selftest, "step-triple-fault"))
         armed = selftest;
 }
@@ -45,6 +48,9 @@ void step_selftests_on_step(unsigned n, unsigned of, const char *name)
         __asm__ volatile("ud2");
     else if (!strcmp(what, "step-hang"))
         halt_forever();
+    else if (!strcmp(what, "step-probe-hang"))
+        for (;;) /* a probe that never returns (interrupts are on inside a check) */
+            __asm__ volatile("pause");
     else
         triple_fault();
 }

@@ -1,4 +1,4 @@
-/* selftest=step-fault|step-hang|step-triple-fault (kernel/step_selftests.c) */
+/* selftest=step-fault|step-hang|step-probe-hang|step-triple-fault (kernel/step_selftests.c) */
 #ifndef BARMOVE_STEP_SELFTESTS_H
 #define BARMOVE_STEP_SELFTESTS_H
 

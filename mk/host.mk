@@ -7,7 +7,7 @@ HOSTCFLAGS := -std=c11 $(WARN) -O1 -g -D_DEFAULT_SOURCE -DBARMOVE_VERSION='"$(VE
 # (drivers/hw_counts.c is shared: it counts what the kernel's seam is given).
 KERNEL_ONLY_SRC := kernel/main.c kernel/console.c kernel/exceptions.c kernel/exit.c \
 	kernel/paging.c kernel/physmem.c kernel/timer.c kernel/hypervisor.c kernel/step_selftests.c \
-	kernel/hostile_selftests.c \
+	kernel/hostile_selftests.c kernel/watchdog.c kernel/lapic.c kernel/pic.c kernel/interrupts.c \
 	drivers/acpi.c drivers/uart16550.c drivers/hw_kernel.c
 SHARED_SRC := $(filter-out $(KERNEL_ONLY_SRC),$(wildcard kernel/*.c drivers/*.c))
 TOOLS_MAIN_SRC := tools/logcheck.c tools/verdicts.c

@@ -162,6 +162,7 @@ static void look_before(const struct engine *e)
         before_answered[k] = before_extra[k] = false;
         if (!swept(t))
             continue;
+        runner_alive(); /* one target at every address of the check: the watchdog's unit */
         bool must = oracle_answer(&record, t->fn, t->bar_num, &at) == ORACLE_AT;
         before_answered[k] = must && probe_look(&t->probe, at, &seen);
         before_extra[k] = answers_extra(e, t, must, at, &where);
@@ -243,6 +244,7 @@ static bool sweep(const struct engine *e, struct check_result *r)
         uint64_t at = 0, seen = 0, where = 0;
         if (!swept(t))
             continue;
+        runner_alive();
         bool must = oracle_answer(&record, t->fn, t->bar_num, &at) == ORACLE_AT;
         bool extra = answers_extra(e, t, must, at, &where);
         if (must && !probe_look(&t->probe, at, &seen)) {
@@ -337,10 +339,23 @@ void relocation_put_back(unsigned fn)
     pci_cfg_write16(f->bdf, PCI_COMMAND, f->command);
 }
 
-/* the abort path (runner_bail): every function with a target, and the
- * bridges above it, as found; each function once */
+static engine_report_fn after_run; /* set for one run by relocation_run_measured */
+static struct engine *live;         /* the engine of the check running, if any */
+static struct probe *owners[ENGINE_MAX_TARGETS];
+
+/* the abort path (runner_bail, or a check the watchdog abandoned): every
+ * function with a target, and the bridges above it, as found; each function
+ * once. After an abandoned check the run goes on, so the check's own state
+ * is wound up as finish() would: its probes' nonces, its slots, the cache. */
 static unsigned put_back_all(void)
 {
+    probe_read_cache_end();
+    after_run = NULL;
+    if (live)
+        for (unsigned k = 0; k < live->target_count; k++)
+            *owners[k] = live->targets[k].probe;
+    live = NULL;
+    addrmap_remove_owner(&platform_rw()->map, ADDRMAP_BAR, SLOT_OWNER);
     unsigned n = 0;
     for (unsigned k = 0; k < target_count; k++) {
         bool done = false;
@@ -404,8 +419,7 @@ void relocation_run_probe(enum target_filter f, unsigned i, struct check_result 
     run_target(t, &own, r, build_steps);
 }
 
-/* the probe each engine target came from: nonces planted in the run go back there */
-static struct probe *owners[ENGINE_MAX_TARGETS];
+/* owners[]: the probe each engine target came from; nonces planted in the run go back there */
 
 unsigned relocation_add_partner(struct engine *e, struct bar_target *p)
 {
@@ -413,8 +427,6 @@ unsigned relocation_add_partner(struct engine *e, struct bar_target *p)
     owners[k] = &p->probe;
     return k;
 }
-
-static engine_report_fn after_run; /* set for one run by relocation_run_measured */
 
 static void finish(struct engine *e, bool ran, struct check_result *r)
 {
@@ -425,6 +437,7 @@ static void finish(struct engine *e, bool ran, struct check_result *r)
         if (!ran && strcmp(platform()->options.selftest, "no-restore"))
             relocation_put_back(e->targets[k].fn); /* stopped mid-way: undo what it did */
     }
+    live = NULL;
     probe_read_cache_begin(); /* the sweep only looks: one read per register and address */
     bool swept_ok = ran && sweep(e, r);
     probe_read_cache_end();
@@ -439,11 +452,13 @@ static struct engine *fresh_engine(void)
     engine_init(&e, &record, draw, NULL);
     e.log = platform()->options.verbose ? runner_note : NULL;
     e.progress = runner_step;
+    e.alive = runner_alive;
     return &e;
 }
 
 static bool run_steps(struct engine *e, bool built_steps, struct check_result *r)
 {
+    live = e;
     if (built_steps && !strcmp(platform()->options.selftest, "no-restore"))
         drop_restore_steps(e); /* the restore check's negative control */
     if (built_steps) {

@@ -264,3 +264,50 @@ TEST(runner_before_summary_hook)
     EXPECT_EQ(runner_run(&rn, table, TABLE_END), 0);
     EXPECT(strstr(out, "ok 1 - alpha\n# writes: mse-toggles=7\nbarmove: 1 passed, 0 failed, 0 skipped, 0 todo\n") != NULL);
 }
+
+/* a guard (the kernel's watchdog) that abandons the check named "stuck":
+ * its point fails with the guard's reason at every level and under every
+ * profile, the abort cleanup runs at once, and the run goes on */
+static unsigned cleanups;
+static unsigned count_cleanup(void)
+{
+    cleanups++;
+    return 2;
+}
+static void stuck(unsigned i, struct check_result *r)
+{
+    (void)i;
+    check_fail(r, "earlier problem");
+}
+static const char *abandon_stuck(void (*fn)(unsigned i, struct check_result *r), unsigned i,
+                                 struct check_result *r)
+{
+    fn(i, r);
+    return fn == stuck ? "watchdog: no progress for 10 s at step 2/5 write" : NULL;
+}
+
+static const struct check guarded_table[] = {
+    {.id = "stuck", .level = CHECK_STRICT, .run = stuck},
+    {.id = "after", .run = passes},
+};
+
+TEST(runner_guard_abandons_a_check_and_goes_on)
+{
+    static struct options o;
+    static struct tap t;
+    char err[64];
+    EXPECT_EQ(options_parse("profile=hyperv", &o, err, sizeof err), 0);
+    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit, .guard = abandon_stuck};
+    out_len = 0;
+    cleanups = 0;
+    tap_begin(&t, capture);
+    runner_set_abort_cleanup(count_cleanup);
+    EXPECT_EQ(runner_run(&rn, guarded_table, guarded_table + 2), 1);
+    runner_set_abort_cleanup(NULL);
+    EXPECT_EQ(cleanups, 1u);
+    EXPECT(strstr(out, "# put back 2 functions as found (BARs, COMMAND, bridge windows) after abandoning the check\n"
+                       "not ok 1 - stuck\n  ---\n  message: watchdog: no progress for 10 s at step 2/5 write\n"
+                       "  earlier_failure: earlier problem\n  put_back: 2 functions as found\n") != NULL);
+    EXPECT(strstr(out, "ok 2 - after\n") != NULL);
+    EXPECT(strstr(out, "barmove: 1 passed, 1 failed, 0 skipped, 0 todo\n") != NULL);
+}
