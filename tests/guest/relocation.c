@@ -154,6 +154,12 @@ static bool swept(const struct bar_target *t)
     return t->probe.type->strength != PROBE_NONE && t->probe.planted;
 }
 
+/* The last check's sweep passed and nothing was written since (every write
+ * of tests/guest goes through this file): every probed BAR answers at its
+ * recorded address, so look_before need not read it again (with many
+ * devices, one read per BAR per check is most of the suite's reads). */
+static bool clean_since_sweep;
+
 static void look_before(const struct engine *e)
 {
     for (unsigned k = 0; k < target_count; k++) {
@@ -164,7 +170,7 @@ static void look_before(const struct engine *e)
             continue;
         runner_alive(); /* one target at every address of the check: the watchdog's unit */
         bool must = oracle_answer(&record, t->fn, t->bar_num, &at) == ORACLE_AT;
-        before_answered[k] = must && probe_look(&t->probe, at, &seen);
+        before_answered[k] = must && (clean_since_sweep || probe_look(&t->probe, at, &seen));
         before_extra[k] = answers_extra(e, t, must, at, &where);
     }
 }
@@ -317,6 +323,7 @@ static void put_back_bridge(unsigned fn)
 
 void relocation_put_back(unsigned fn)
 {
+    clean_since_sweep = false;
     const struct pci_function *f = &platform()->pci.functions[fn];
     for (int up = f->upstream, hops = 0; up >= 0 && hops < PCI_MAX_BRIDGE_DEPTH;
          up = platform()->pci.functions[up].upstream, hops++)
@@ -440,6 +447,7 @@ static void finish(struct engine *e, bool ran, struct check_result *r)
     live = NULL;
     probe_read_cache_begin(); /* the sweep only looks: one read per register and address */
     bool swept_ok = ran && sweep(e, r);
+    clean_since_sweep = swept_ok;
     probe_read_cache_end();
     if (swept_ok)
         check_pass(r);
