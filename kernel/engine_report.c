@@ -241,6 +241,18 @@ static void diag_expected(const struct run *x, const struct target *t, const cha
                    want == ORACLE_AT ? "only" : "or nowhere (sizing)");
 }
 
+/* the YAML every first failure carries after its message, and its class line */
+static void diag_failure(const struct run *x, const struct target *t, const char *explain, const char *where,
+                         const char *reads, enum obs_what readback)
+{
+    diag_step(x);
+    diag_target(x, t);
+    diag_expected(x, t, explain);
+    check_diag(x->r, "observed", "answers %s", where);
+    check_diag(x->r, "read", "{%s}", reads);
+    diagnose(x, t, readback);
+}
+
 void engine_report_mismatch(struct run *x, const struct target *t, uint64_t addr, bool seen)
 {
     char explain[160], where[256], reads[512];
@@ -259,12 +271,7 @@ void engine_report_mismatch(struct run *x, const struct target *t, uint64_t addr
     else
         check_fail(x->r, "does not answer at 0x%016llx after \"%s\" (%s)", (unsigned long long)addr,
                    step_name(x), explain);
-    diag_step(x);
-    diag_target(x, t);
-    diag_expected(x, t, explain);
-    check_diag(x->r, "observed", "answers %s", where);
-    check_diag(x->r, "read", "{%s}", reads);
-    diagnose(x, t, OBS_WHAT_KINDS);
+    diag_failure(x, t, explain, where, reads, OBS_WHAT_KINDS);
 }
 
 void engine_report_readback(struct run *x, const struct step *s, uint32_t got, uint32_t want)
@@ -283,10 +290,5 @@ void engine_report_readback(struct run *x, const struct step *s, uint32_t got, u
     check_fail(x->r, "%s: register 0x%02x reads back 0x%x, the guest wrote it to hold 0x%x",
                s->offset == PCI_COMMAND ? "readback differs" : "BAR write dropped", s->offset, got,
                want);
-    diag_step(x);
-    diag_target(x, t);
-    diag_expected(x, t, explain);
-    check_diag(x->r, "observed", "answers %s", where);
-    check_diag(x->r, "read", "{%s}", reads);
-    diagnose(x, t, OBS_READBACK);
+    diag_failure(x, t, explain, where, reads, OBS_READBACK);
 }
