@@ -291,6 +291,37 @@ stage_junit() {
         fi
     done < <(cat "$RESULTS" 2>/dev/null)
     stage_line junit "$passed" "$failed" 0
+    stage_kci
+}
+
+# The KernelCI-style flat list (barmove-logcheck --kci) of every configuration
+# that ran: valid JSON, every entry a dotted path and a known status, one entry
+# per test point of its TAP (plus an ERROR one for a harness error).
+stage_kci() {
+    local passed=0 failed=0 name result why
+    while read -r name result _; do
+        [ "$result" != skip ] || continue
+        if why=$(python3 - "$LOGS/$name.kci.json" "$LOGS/$name.log" <<'PY' 2>&1
+import json, re, sys
+entries = json.load(open(sys.argv[1]))
+points = sum(1 for l in open(sys.argv[2], errors="replace") if re.match(r"(not )?ok [0-9]+ - ", l))
+bad = [e for e in entries if set(e) != {"path", "status"} or e["status"] not in ("PASS", "FAIL", "SKIP", "ERROR")
+       or not re.fullmatch(r"barmove(\.[a-z0-9_]+)+", e["path"])]
+if bad:
+    sys.exit("malformed entry %r" % bad[0])
+own = sum(1 for e in entries if e["status"] != "ERROR")
+if own != points:
+    sys.exit("%d entries for %d test points" % (own, points))
+PY
+        ); then
+            echo "ok kci $name"
+            passed=$((passed + 1))
+        else
+            echo "not ok kci $name: $why"
+            failed=$((failed + 1))
+        fi
+    done < <(cat "$RESULTS" 2>/dev/null)
+    stage_line kci "$passed" "$failed" 0
 }
 
 # Same seed, same run: the verbose step logs of seed-a-1 and seed-a-2 must be

@@ -21,20 +21,21 @@
 #define EXIT_USAGE 4
 
 struct options {
-    const char *suite, *junit, *tap13, *log;
+    const char *suite, *junit, *tap13, *kci, *log;
     char default_suite[256];
     struct log_run run;
 };
 
 static const char usage_text[] =
-    "usage: barmove-logcheck [--suite NAME] [--junit FILE] [--tap13 FILE] [--timed-out]\n"
-    "                        [--exit-status N] LOGFILE\n"
+    "usage: barmove-logcheck [--suite NAME] [--junit FILE] [--tap13 FILE] [--kci FILE]\n"
+    "                        [--timed-out] [--emulator-died] [--exit-status N] LOGFILE\n"
     "Judges a barmove serial log (LOGFILE \"-\" reads stdin). Prints one line,\n"
     "\"NAME: VERDICT: P passed, F failed, S skipped, T todo[; DETAIL]\", and exits\n"
     "0 pass, 1 fail, 2 bail/timeout/truncated/empty, 3 nothing, 4 usage or I/O error.\n"
     "  --suite NAME      the configuration (default: LOGFILE's name without .log)\n"
     "  --junit FILE      JUnit XML (tools/junit-10.xsd)\n"
     "  --tap13 FILE      the stream as TAP 13, for Perl's prove\n"
+    "  --kci FILE        a KernelCI-style flat JSON result list (path, status)\n"
     "  --timed-out       the runner killed the emulator at its timeout (--exit-status\n"
     "                    is then ignored)\n"
     "  --emulator-died   the emulator ended on its own without the guest's exit (killed,\n"
@@ -87,6 +88,8 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->junit = v;
         else if ((v = option_value(argc, argv, &i, "--tap13")))
             o->tap13 = v;
+        else if ((v = option_value(argc, argv, &i, "--kci")))
+            o->kci = v;
         else if ((v = option_value(argc, argv, &i, "--exit-status"))) {
             if (!parse_status(v, &o->run.exit_status))
                 return usage_error("--exit-status wants a number from 0", v);
@@ -150,6 +153,12 @@ static void junit_writer(FILE *f, const struct options *o, const struct log_pars
     log_write_junit(f, o->suite, p, r);
 }
 
+static void kci_writer(FILE *f, const struct options *o, const struct log_parse *p,
+                       const struct log_result *r)
+{
+    log_write_kci(f, o->suite, p, r);
+}
+
 static void tap13_writer(FILE *f, const struct options *o, const struct log_parse *p,
                          const struct log_result *r)
 {
@@ -195,7 +204,8 @@ int main(int argc, char **argv)
     if (status == 0) {
         log_judge(&p, &o.run, &r);
         status = write_file(o.junit, junit_writer, &o, &p, &r) |
-                 write_file(o.tap13, tap13_writer, &o, &p, &r);
+                 write_file(o.tap13, tap13_writer, &o, &p, &r) |
+                 write_file(o.kci, kci_writer, &o, &p, &r);
         char line[2048];
         log_format_verdict(line, sizeof line, o.suite, &p, &r);
         printf("%s\n", line);

@@ -111,5 +111,9 @@ void log_write_junit(FILE *f, const char *suite, const struct log_parse *p,
 /* the stream for Perl's prove: version 13, the summary as a comment, and a
  * "Bail out!" line for a harness error the stream itself does not show */
 void log_write_tap13(FILE *f, const struct log_parse *p, const struct log_result *r);
+/* KernelCI-style flat JSON list: one {"path", "status"} per point (dotted
+ * path barmove.SUITE.CLASSNAME.NAME, status PASS/FAIL/SKIP, TODO as SKIP),
+ * plus an ERROR entry for a harness error (tools/logkci.c) */
+void log_write_kci(FILE *f, const char *suite, const struct log_parse *p, const struct log_result *r);
 
 #endif
