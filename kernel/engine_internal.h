@@ -28,8 +28,10 @@ bool engine_io_step(const struct io_driver *d, struct engine *e, const struct st
  * asked through the BAR where it answers: its setup or its request failed */
 void engine_io_failed(struct check_result *r);
 /* How long a doorbell or notify that must start nothing is watched: 20 times
- * what the last request through the live doorbell took on this device
- * (engine_io_completed), within [2 ms, 50 ms]; 50 ms before any completed.
+ * what the last request through a live doorbell took (engine_io_completed),
+ * within [2 ms, 50 ms]; 50 ms before any completed. works-after-move makes
+ * its device's own live request before its stale steps, so that is the
+ * request measured.
  * A device that answers a live doorbell in 40 us is not given 50 ms to
  * answer a stale one (the suite's cost), one that takes 2 ms gets 40 ms. */
 uint64_t engine_io_stale_wait_ns(void);

@@ -65,7 +65,7 @@ static unsigned long long phase_us(enum phase from, enum phase to)
     return hz ? (unsigned long long)((phase_tsc[to] - phase_tsc[from]) * 1000000 / hz) : 0;
 }
 
-static void print_counts(struct tap *t)
+static void print_run_figures(struct tap *t)
 {
     static char line[1024];
     hw_counts_format(line, sizeof line);
@@ -223,7 +223,7 @@ void kmain(uint32_t magic, uint32_t info)
     console_init();
     exceptions_init();
     struct runner rn = {.tap = &tap, .options = &plat.options, .exit = exit_with,
-                         .before_summary = print_counts, .on_step = on_step,
+                         .before_summary = print_run_figures, .on_step = on_step,
                          .on_alive = watchdog_alive, .guard = watchdog_guard};
     tap_begin(&tap, console_write);
     runner_attach(&rn);

@@ -60,6 +60,22 @@ static const char *cmdline(uint32_t magic, uint32_t info)
     return "";
 }
 
+static unsigned hex(const char **s)
+{
+    unsigned v = 0;
+    for (; (**s >= '0' && **s <= '9') || (**s >= 'a' && **s <= 'f'); (*s)++)
+        v = v * 16 + (unsigned)(**s <= '9' ? **s - '0' : **s - 'a' + 10);
+    return v;
+}
+
+static unsigned long dec(const char **s)
+{
+    unsigned long v = 0;
+    for (; **s >= '0' && **s <= '9'; (*s)++)
+        v = v * 10 + (unsigned long)(**s - '0');
+    return v;
+}
+
 /* the value of KEY=N in line (decimal), 0 when absent */
 static unsigned long option(const char *line, const char *key)
 {
@@ -67,10 +83,8 @@ static unsigned long option(const char *line, const char *key)
     for (const char *s = line; *s; s++) {
         if ((s != line && s[-1] != ' ') || strncmp(s, key, n) || s[n] != '=')
             continue;
-        unsigned long v = 0;
-        for (s += n + 1; *s >= '0' && *s <= '9'; s++)
-            v = v * 10 + (unsigned long)(*s - '0');
-        return v;
+        s += n + 1;
+        return dec(&s);
     }
     return 0;
 }
@@ -112,9 +126,9 @@ static int wanted_function(const char *line)
     for (const char *s = line; *s; s++) {
         if ((s != line && s[-1] != ' ') || strncmp(s, "dev=", 4))
             continue;
-        unsigned v = 0, fn = 0;
-        for (s += 4; (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f'); s++)
-            v = v * 16 + (unsigned)(*s <= '9' ? *s - '0' : *s - 'a' + 10);
+        unsigned fn = 0;
+        s += 4;
+        unsigned v = hex(&s);
         if (*s == '.' && s[1] >= '0' && s[1] <= '7')
             fn = (unsigned)(s[1] - '0');
         return v < 32 ? (int)(v << 3 | fn) : -1;
@@ -175,22 +189,6 @@ static void floor_writes(const struct target *t, unsigned long mse, unsigned lon
         cfg_write16(t->dev, t->fn, 0x04, dark ? on : off_cmd);
         dark = !dark;
     }
-}
-
-static unsigned hex(const char **s)
-{
-    unsigned v = 0;
-    for (; (**s >= '0' && **s <= '9') || (**s >= 'a' && **s <= 'f'); (*s)++)
-        v = v * 16 + (unsigned)(**s <= '9' ? **s - '0' : **s - 'a' + 10);
-    return v;
-}
-
-static unsigned long dec(const char **s)
-{
-    unsigned long v = 0;
-    for (; **s >= '0' && **s <= '9'; (*s)++)
-        v = v * 10 + (unsigned long)(**s - '0');
-    return v;
 }
 
 /* every w=BB:DD.F=M,D,L of line: that device's share of the writes; returns
