@@ -214,6 +214,25 @@ uint64_t probe_usable_nonce(const struct probe *p, uint64_t random)
     return n;
 }
 
+bool probe_nonce_clashes(const struct probe *p, uint64_t nonce, const struct probe *other)
+{
+    return other != p && other->planted && other->type->strength == PROBE_SCRATCH &&
+           p->type->strength == PROBE_SCRATCH && other->offset == p->offset && other->width == p->width &&
+           other->expect == readback_of(p, nonce & p->keep);
+}
+
+#define DISTINCT_DRAWS 64 /* 64 BARs in a 24-bit register: a clash per draw is ~4e-6 */
+
+uint64_t probe_distinct_nonce(const struct probe *p, uint64_t random,
+                              bool (*taken)(const struct probe *p, uint64_t nonce, const void *ctx),
+                              const void *ctx)
+{
+    uint64_t n = probe_usable_nonce(p, random);
+    for (unsigned i = 1; taken && i < DISTINCT_DRAWS && taken(p, n, ctx); i++)
+        n = probe_usable_nonce(p, random + i * 0x9e3779b97f4a7c15ull);
+    return n;
+}
+
 /* ---- MMIO at the register's width ---- */
 
 #define READ_CACHE_SLOTS 4096 /* direct-mapped (128 KiB); a miss only costs the read it saves */

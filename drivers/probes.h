@@ -126,6 +126,17 @@ bool probe_restore(struct probe *p, uint64_t base);
  * neither the original value, 0, nor all-ones in the register's width
  * (none of which proves anything); call after prepare */
 uint64_t probe_usable_nonce(const struct probe *p, uint64_t random);
+/* other, a SCRATCH probe planted in the same register (offset and width),
+ * reads back what nonce would read back in p: a look could not tell the two
+ * BARs apart. With many BARs of one kind this is a real risk: 100 NVMe
+ * controllers, 24 bits of AQA, millions of looks in one rebalance. */
+bool probe_nonce_clashes(const struct probe *p, uint64_t nonce, const struct probe *other);
+/* a usable nonce from random that clashes with none of the probes taken()
+ * says it meets (taken may be NULL); each redraw moves random by an odd
+ * constant, so even a constant source ends on a free value */
+uint64_t probe_distinct_nonce(const struct probe *p, uint64_t random,
+                              bool (*taken)(const struct probe *p, uint64_t nonce, const void *ctx),
+                              const void *ctx);
 
 /* A look phase (the sweep before and after a check: every probed BAR looked
  * for at every address of the check): nothing is written in it, so a register

@@ -56,7 +56,18 @@ static bool compare_all_looks(struct run *x)
     return true;
 }
 
-/* a fresh nonce per step in every target that (as just verified) answers */
+/* nonce would make p look like another target, or like a BAR outside the run */
+static bool nonce_taken(const struct probe *p, uint64_t nonce, const void *ctx)
+{
+    const struct engine *e = ctx;
+    for (unsigned k = 0; k < e->target_count; k++)
+        if (probe_nonce_clashes(p, nonce, &e->targets[k].probe))
+            return true;
+    return e->nonce_taken_outside && e->nonce_taken_outside(p, nonce);
+}
+
+/* a fresh nonce per step in every target that (as just verified) answers,
+ * each unlike every other's: identity rests on it */
 static void replant(struct run *x)
 {
     for (unsigned k = 0; k < x->e->target_count; k++) {
@@ -64,7 +75,8 @@ static void replant(struct run *x)
         uint64_t at;
         if (t->probe.type->strength == PROBE_SCRATCH &&
             oracle_answer(x->e->shadow, t->fn, t->bar_num, &at) == ORACLE_AT)
-            probe_plant(&t->probe, at, probe_usable_nonce(&t->probe, x->e->random(x->e->random_ctx)));
+            probe_plant(&t->probe, at,
+                        probe_distinct_nonce(&t->probe, x->e->random(x->e->random_ctx), nonce_taken, x->e));
     }
 }
 

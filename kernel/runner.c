@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../drivers/hw.h"
+#include "../drivers/hw_counts.h"
 #include "classes.h"
 #include "format.h"
 #include "profiles.h"
@@ -308,8 +309,8 @@ void runner_attach(struct runner *rn)
 /* where the suite's time goes (make bench's breakdown): each check's total
  * over its points, the slowest few in one comment before the summary */
 #define TIMED_CHECKS 128
-#define SLOWEST_SHOWN 6
-static uint64_t check_ns[TIMED_CHECKS];
+#define SLOWEST_SHOWN 10
+static uint64_t check_ns[TIMED_CHECKS], check_reads[TIMED_CHECKS]; /* MMIO reads: the sweep's cost */
 static const struct check *timed_first, *timed_last; /* of the last runner_run */
 
 static void print_slowest(struct tap *t, const struct check *first, const struct check *last)
@@ -328,9 +329,11 @@ static void print_slowest(struct tap *t, const struct check *first, const struct
         if (best == TIMED_CHECKS)
             break;
         shown[best] = true;
-        used += (size_t)format(line + used, used < sizeof line ? sizeof line - used : 0, " %s %llu.%01llu ms,",
-                               first[best].id, (unsigned long long)(check_ns[best] / 1000000),
-                               (unsigned long long)(check_ns[best] / 100000 % 10));
+        used += (size_t)format(line + used, used < sizeof line ? sizeof line - used : 0,
+                               " %s %llu.%01llu ms %llu reads,", first[best].id,
+                               (unsigned long long)(check_ns[best] / 1000000),
+                               (unsigned long long)(check_ns[best] / 100000 % 10),
+                               (unsigned long long)check_reads[best]);
     }
     if (used < sizeof line)
         format(line + used, sizeof line - used, " all %llu ms", (unsigned long long)(total / 1000000));
@@ -346,6 +349,7 @@ void runner_print_times(struct tap *t)
 int runner_run(struct runner *rn, const struct check *first, const struct check *last)
 {
     memset(check_ns, 0, sizeof check_ns);
+    memset(check_reads, 0, sizeof check_reads);
     runner_attach(rn);
     memset(class_tally, 0, sizeof class_tally);
     tap_plan(rn->tap, runner_count(rn, first, last));
@@ -357,10 +361,12 @@ int runner_run(struct runner *rn, const struct check *first, const struct check 
                 describe(c, i, desc, sizeof desc);
                 if (!selected(rn, c, desc))
                     continue;
-                uint64_t t0 = hw_time_ns();
+                uint64_t t0 = hw_time_ns(), reads0 = hw_counts()->mmio_reads;
                 run_point(rn, c, i, desc);
-                if (c - first < TIMED_CHECKS)
+                if (c - first < TIMED_CHECKS) {
                     check_ns[c - first] += hw_time_ns() - t0;
+                    check_reads[c - first] += hw_counts()->mmio_reads - reads0;
+                }
             }
         }
     print_tally(rn->tap);

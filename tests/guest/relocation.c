@@ -40,6 +40,22 @@ static void announce(const struct bar_target *t, const struct pci_function *f)
     runner_note(line);
 }
 
+/* nonce would make p look like one of the probed BARs (its own last nonce
+ * included: a fresh one differs from it) */
+static bool nonce_taken(const struct probe *p, uint64_t nonce)
+{
+    for (unsigned k = 0; k < target_count; k++)
+        if (probe_nonce_clashes(p, nonce, &targets[k].probe))
+            return true;
+    return false;
+}
+
+static bool nonce_taken_ctx(const struct probe *p, uint64_t nonce, const void *ctx)
+{
+    (void)ctx;
+    return nonce_taken(p, nonce);
+}
+
 static void add_target(unsigned fn, unsigned bar_num)
 {
     const struct pci_function *f = &platform()->pci.functions[fn];
@@ -53,7 +69,7 @@ static void add_target(unsigned fn, unsigned bar_num)
         t->refused = probe_prepare(&t->probe, t->home);
         if (!t->refused)
             probe_plant(&t->probe, t->home,
-                        probe_usable_nonce(&t->probe, prng_next(&platform_rw()->prng)));
+                        probe_distinct_nonce(&t->probe, prng_next(&platform_rw()->prng), nonce_taken_ctx, NULL));
     }
     announce(t, f);
 }
@@ -309,6 +325,7 @@ static struct engine *fresh_engine(void)
     e.log = platform()->options.verbose ? runner_note : NULL;
     e.progress = runner_step;
     e.alive = runner_alive;
+    e.nonce_taken_outside = nonce_taken;
     return &e;
 }
 
