@@ -143,15 +143,26 @@ void hw_counts_format(char *buf, size_t size)
         format(buf + n, size - (size_t)n, " classify-reads=%llu", (unsigned long long)c->classify_reads);
 }
 
-void hw_counts_format_by_device(char *buf, size_t size)
+bool hw_counts_format_by_device(char *buf, size_t size, unsigned *next)
 {
     size_t used = (size_t)format(buf, size, "writes by device:");
-    for (unsigned i = 0; i < SLOTS && used < size; i++) {
+    bool any = false;
+    for (unsigned i = *next; i < SLOTS; i++) {
         const struct seen *s = &table[i];
         if (!s->key || s->header != 0 || !(s->mse + s->dark + s->live))
             continue;
         uint32_t k = s->key - 1;
-        used += (size_t)format(buf + used, size - used, " %02x:%02x.%x=%u,%u,%u", k >> 8 & 0xff, k >> 3 & 0x1f,
-                               k & 7, s->mse, s->dark, s->live);
+        char one[48];
+        size_t n = (size_t)format(one, sizeof one, " %02x:%02x.%x=%u,%u,%u", k >> 8 & 0xff, k >> 3 & 0x1f,
+                                  k & 7, s->mse, s->dark, s->live);
+        if (used + n >= size) {
+            *next = i;
+            return any;
+        }
+        format(buf + used, size - used, "%s", one);
+        used += n;
+        any = true;
     }
+    *next = 0;
+    return any;
 }

@@ -35,8 +35,12 @@ void hw_counts_mmio(int write);
 const struct hw_counts *hw_counts(void);
 /* "writes: mse-toggles=N ..." (no "# ") */
 void hw_counts_format(char *buf, size_t size);
-/* "writes by device: BB:DD.F=MSE,DARK,LIVE ..." for every endpoint the suite
- * wrote (segment 0; what the floor kernel replays device by device) */
-void hw_counts_format_by_device(char *buf, size_t size);
+/* "writes by device: BB:DD.F=MSE,DARK,LIVE ..." for the endpoints the suite
+ * wrote (segment 0; what the floor kernel replays device by device), from
+ * the one at *next on, as many as fit in size (at least 64); *next becomes
+ * where the following line starts, 0 after the last. False: nothing left.
+ * One line each: a TAP comment is short (100 NVMe would not fit in one, and
+ * a cut line made the floor replay a fifth of the suite's writes). */
+bool hw_counts_format_by_device(char *buf, size_t size, unsigned *next);
 
 #endif

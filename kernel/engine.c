@@ -13,15 +13,29 @@ void engine_init(struct engine *e, struct shadow *s, uint64_t (*random)(void *),
     e->random_ctx = ctx;
 }
 
-void engine_watch(struct engine *e, uint64_t addr)
+static void watch_owned(struct engine *e, uint64_t addr, uint64_t owners)
 {
     for (unsigned i = 0; i < e->address_count; i++)
-        if (e->addresses[i] == addr)
+        if (e->addresses[i] == addr) {
+            e->address_owners[i] |= owners;
             return;
-    if (e->address_count < ENGINE_MAX_ADDRESSES)
+        }
+    if (e->address_count < ENGINE_MAX_ADDRESSES) {
+        e->address_owners[e->address_count] = owners;
         e->addresses[e->address_count++] = addr;
-    else
+    } else {
         e->overflow = true;
+    }
+}
+
+void engine_watch(struct engine *e, uint64_t addr)
+{
+    watch_owned(e, addr, ENGINE_EVERYONE);
+}
+
+void engine_watch_for(struct engine *e, unsigned k, uint64_t addr)
+{
+    watch_owned(e, addr, 1ull << k);
 }
 
 unsigned engine_add_target(struct engine *e, unsigned fn, unsigned bar_num, const struct probe *p)
@@ -32,7 +46,7 @@ unsigned engine_add_target(struct engine *e, unsigned fn, unsigned bar_num, cons
     t->probe = *p;
     t->home = shadow_bar_addr(e->shadow, fn, bar_num);
     e->planned[e->target_count] = t->home;
-    engine_watch(e, t->home);
+    engine_watch_for(e, e->target_count, t->home);
     return e->target_count++;
 }
 

@@ -65,6 +65,10 @@ struct engine {
     struct target targets[ENGINE_MAX_TARGETS];
     unsigned target_count;
     uint64_t addresses[ENGINE_MAX_ADDRESSES]; /* of interest, deduplicated */
+    /* whose each address is: bit k, target k's (its home, where its steps
+     * take it, its transients); ENGINE_EVERYONE, a free slot every target is
+     * looked for at after every step */
+    uint64_t address_owners[ENGINE_MAX_ADDRESSES];
     unsigned address_count;
     struct step steps[ENGINE_MAX_STEPS];
     unsigned step_count;
@@ -88,7 +92,12 @@ struct engine {
 
 void engine_init(struct engine *e, struct shadow *s, uint64_t (*random)(void *), void *ctx);
 unsigned engine_add_target(struct engine *e, unsigned fn, unsigned bar_num, const struct probe *p);
+#define ENGINE_EVERYONE (~0ull) /* one bit per target: ENGINE_MAX_TARGETS <= 64 */
+_Static_assert(ENGINE_MAX_TARGETS <= 64, "address_owners holds one bit per target");
+/* an address of interest to every target (a free slot) */
 void engine_watch(struct engine *e, uint64_t addr);
+/* an address of target k's: its steps take it there (or half-way there) */
+void engine_watch_for(struct engine *e, unsigned k, uint64_t addr);
 /* step builders: each appends one step */
 void engine_mse(struct engine *e, unsigned target, bool on, unsigned width, const char *name);
 void engine_command(struct engine *e, unsigned target, uint16_t value, unsigned width, const char *name);

@@ -10,16 +10,36 @@
 #include "format.h"
 
 
-/* the oracle's address for t joins the watch list: old, new and transients alike */
-static void watch_current(struct run *x, const struct target *t)
+/* the oracle's address for target k joins the watch list as one of k's:
+ * old, new and transients alike */
+static void watch_current(struct run *x, unsigned k)
 {
+    const struct target *t = &x->e->targets[k];
     uint64_t a = shadow_bar_addr(x->e->shadow, t->fn, t->bar_num);
     if (a && !shadow_bar_sizing(x->e->shadow, t->fn, t->bar_num))
-        engine_watch(x->e, a);
+        engine_watch_for(x->e, k, a);
 }
 
-/* every target at every watched address, after a step: a look phase (no
- * writes), so the targets of one kind share one read per address */
+/* Whose addresses every target is looked for at after the step just made:
+ * everyone's before the first step, after the last, and after any step that
+ * is not a config write of one target (a bridge, a look, I/O); else the
+ * written target's. Each target is also looked for at its own addresses
+ * after every step, and at every free slot. So a step is seen wherever it
+ * could act (the written BAR's old, new and transient addresses, every BAR's
+ * own), without every target at every address after every step: that was
+ * targets x addresses looks a step, O(n^2) for a group check over n BARs
+ * (measured: 110,000 of 181,000 reads at 25 NVMe went to rebalance). */
+static uint64_t looked_owners(const struct run *x)
+{
+    if (x->step == 0 || x->step == x->e->step_count)
+        return ENGINE_EVERYONE;
+    const struct step *s = &x->e->steps[x->step - 1];
+    bool one_target = s->fn < 0 && (s->kind == STEP_MSE || s->kind == STEP_COMMAND || s->kind == STEP_CONFIG);
+    return one_target ? 1ull << s->target : ENGINE_EVERYONE;
+}
+
+/* every target at every watched address its owners ask for, after a step: a
+ * look phase (no writes), so the targets of one kind share one read per address */
 static bool compare_all_looks(struct run *x);
 
 static bool compare_all(struct run *x)
@@ -32,17 +52,22 @@ static bool compare_all(struct run *x)
 
 static bool compare_all_looks(struct run *x)
 {
+    uint64_t step_owners = looked_owners(x);
     for (unsigned k = 0; k < x->e->target_count; k++) {
         const struct target *t = &x->e->targets[k];
         if (t->probe.type->strength == PROBE_NONE)
             continue;
         if (x->e->alive)
             x->e->alive();
-        watch_current(x, t);
+        watch_current(x, k);
+        uint64_t at, owners = step_owners | 1ull << k;
+        enum oracle_answer answer = oracle_answer(x->e->shadow, t->fn, t->bar_num, &at);
         for (unsigned i = 0; i < x->e->address_count; i++) {
             uint64_t seen = 0, a = x->e->addresses[i];
+            if (!(x->e->address_owners[i] & owners))
+                continue;
             bool found = probe_look(&t->probe, a, &seen);
-            if (!oracle_accepts(x->e->shadow, t->fn, t->bar_num, a, found)) {
+            if (!oracle_answer_accepts(answer, at, a, found)) {
                 engine_report_mismatch(x, t, a, found);
                 return false;
             }

@@ -106,9 +106,14 @@ bool oracle_accepts(const struct shadow *s, unsigned fn, unsigned bar_num, uint6
 {
     uint64_t addr;
     enum oracle_answer answer = oracle_answer(s, fn, bar_num, &addr);
+    return oracle_answer_accepts(answer, addr, base, answered);
+}
+
+bool oracle_answer_accepts(enum oracle_answer answer, uint64_t at, uint64_t base, bool answered)
+{
     if (!answered)
-        return answer != ORACLE_AT || base != addr;
-    return answer != ORACLE_NOWHERE && base == addr;
+        return answer != ORACLE_AT || base != at;
+    return answer != ORACLE_NOWHERE && base == at;
 }
 
 /* ---- explanations ---- */

@@ -44,6 +44,8 @@ bool oracle_where(const struct shadow *s, unsigned fn, unsigned bar_num, uint64_
  * NOWHERE silence everywhere, AT_OR_NOWHERE silence everywhere but addr. */
 bool oracle_accepts(const struct shadow *s, unsigned fn, unsigned bar_num, uint64_t base,
                     bool answered);
+/* the same from an answer already given (answer, at): for many looks at one BAR */
+bool oracle_answer_accepts(enum oracle_answer answer, uint64_t at, uint64_t base, bool answered);
 
 /* one line in plain words saying why (e.g. "decode off (COMMAND 0x0400)",
  * "bridge 00:05.0 memory window 0x... does not cover 0x...", "BAR holds 0:

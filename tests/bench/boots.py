@@ -82,10 +82,11 @@ class Boot:
         m = WRITES_RE.search(log)
         self.writes = dict((k, int(v)) for k, v in
                            (kv.split("=") for kv in m.group(1).split())) if m else None
-        d = BY_DEVICE_RE.search(log)
+        d = BY_DEVICE_RE.findall(log)
         if self.writes is not None and d:
-            # "BB:DD.F=MSE,DARK,LIVE ...": each device's share, replayed on it by the floor
-            self.writes["by-device"] = d.group(1).split()
+            # "BB:DD.F=MSE,DARK,LIVE ...", over as many lines as it takes: each
+            # device's share, replayed on it by the floor
+            self.writes["by-device"] = " ".join(d).split()
 
     def ok(self, kernel):
         if kernel == "suite":

@@ -24,7 +24,7 @@ static void steps_write_bar_narrow(struct engine *e, const struct bar_target *t,
     uint16_t base = pci_bar_offset(t->bar_num);
     unsigned bytes = t->is64 ? 8 : 4;
     engine_plan_move(e, 0, addr);
-    engine_watch(e, addr);
+    engine_watch_for(e, 0, addr);
     for (unsigned at = 0; at < bytes; at += width) {
         uint32_t value = (uint32_t)(addr >> (8 * at)) & (width == 1 ? 0xffu : 0xffffu);
         engine_config(e, 0, (uint16_t)(base + at), width, value,
@@ -71,7 +71,7 @@ static bool build_bar_mask(struct engine *e, const struct bar_target *t, struct 
         return false;
     engine_mse(e, 0, false, 2, "MSE off");
     engine_plan_move(e, 0, to);
-    engine_watch(e, to);
+    engine_watch_for(e, 0, to);
     engine_bar_low(e, 0, (uint32_t)to | junk, "write low with bits below the size");
     if (t->is64)
         engine_bar_high(e, 0, (uint32_t)(to >> 32), "write high");

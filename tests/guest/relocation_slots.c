@@ -39,13 +39,13 @@ static void watch_transients(struct engine *e, unsigned k, uint64_t from, uint64
         return;
     for (unsigned m = 0; m < 2; m++)
         if (mixes[m] != from && mixes[m] != to && mixes[m])
-            engine_watch(e, mixes[m]);
+            engine_watch_for(e, k, mixes[m]);
 }
 
 void steps_write_bar_of(struct engine *e, unsigned k, uint64_t addr, bool is64, bool high_first)
 {
     uint64_t from = engine_plan_move(e, k, addr);
-    engine_watch(e, addr);
+    engine_watch_for(e, k, addr);
     if (is64)
         watch_transients(e, k, from, addr);
     if (is64 && high_first)

@@ -4,6 +4,8 @@
 #include "../../drivers/hw_counts.h"
 #include "harness.h"
 
+#include <string.h>
+
 static unsigned raw_calls;
 static uint32_t raw_command = 0x0006, raw_header = 0x00000000; /* decode on, type 0 */
 
@@ -96,4 +98,29 @@ TEST(hw_counts_mmio_reads_and_writes)
     struct hw_counts d = delta(&before);
     EXPECT_EQ(d.mmio_reads, 1);
     EXPECT_EQ(d.mmio_writes, 2);
+}
+
+/* 100 written functions do not fit in one TAP comment: the list goes on over
+ * as many lines as it takes, each within its size, none lost or repeated */
+TEST(hw_counts_by_device_lines_hold_every_function)
+{
+    for (unsigned d = 0; d < 100; d++) {
+        struct pci_bdf f = {0, 1, (uint8_t)(d / 8), (uint8_t)(d % 8)};
+        hw_counts_cfg_read(f, 0x0c, 4, 0x00800000);
+        hw_counts_cfg_read(f, 0x04, 2, 0x0006);
+        hw_counts_cfg_write(f, 0x04, 2, 0x0004, raw); /* decode off: one toggle */
+    }
+    char line[300];
+    unsigned next = 0, lines = 0, on_bus1 = 0;
+    do {
+        if (!hw_counts_format_by_device(line, sizeof line, &next))
+            break;
+        lines++;
+        EXPECT(strlen(line) < sizeof line - 1);
+        EXPECT(!strncmp(line, "writes by device:", 17));
+        for (const char *p = line; (p = strstr(p, " 01:")); p++)
+            on_bus1++;
+    } while (next && lines < 100);
+    EXPECT(lines > 1);
+    EXPECT_EQ(on_bus1, 100);
 }
