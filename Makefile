@@ -60,6 +60,7 @@ include mk/check.mk
 include mk/sim.mk
 include mk/bench.mk
 include mk/fuzz.mk
+include mk/page.mk
 
 clean:
 	rm -rf $(B)

@@ -10,7 +10,7 @@
 
 /* Table order is the order printed in "expected one of ..." messages. */
 const char *const options_selftest_names[] = {
-    "fault", "hang", "probe-hang", "fail", "skip", "todo", "tsc-skew", "bootinfo-dump",
+    "fault", "hang", "probe-hang", "fail", "skip", "todo", "verdicts", "tsc-skew", "bootinfo-dump",
     "acpi-dump", "no-restore", "step-fault", "step-hang", "step-probe-hang", "step-triple-fault",
     "acpi-bad-checksum", "acpi-bad-length", "memmap-hostile", NULL,
 };

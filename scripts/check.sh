@@ -10,7 +10,9 @@
 #          line: host unit tests, the simulator's kill matrix, the QEMU matrix,
 #          TAP validity of every completed log (tap-parser, and prove on the TAP
 #          13 rewrite when installed), JUnit XML against tools/junit-10.xsd, the
-#          benchmark in its quick mode (tests/bench, one point); then
+#          results page in headless Chromium (tests/page), the LAVA jobs under
+#          lava-run (tests/lava), the benchmark in its quick mode (tests/bench,
+#          one point); then
 #          one total line "N passed, N failed" (", N skipped" if any), the only
 #          line of that form. Exit 1 on any failure.
 set -euo pipefail
@@ -400,6 +402,25 @@ sys.exit(0 if r["suite/empty"] and r["suite/floor"] else 1)' "$results" 2>/dev/n
     fi
 }
 
+# The LAVA jobs (issue 10, ci/lava): validated with LAVA's schema, run with
+# lava-run against QEMU TCG, LAVA's cases compared point by point with the
+# serial log; tests/lava/check.sh prints its own "lava: ..." line.
+# The results page (issue 10): built from build/logs, rendered by headless
+# Chromium, asserted on the DOM; tests/page/check.sh prints "page: ...".
+# A script that dies without its line counts as one failure.
+stage_script() { # STAGE SCRIPT
+    local out
+    out=$(mktemp)
+    "$2" 2>&1 | tee "$out" || true
+    if [[ $(tail -n 1 "$out") =~ ^$1:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)?$ ]]; then
+        stage_line "$1" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[4]:-0}"
+    else
+        echo "not ok $1: $2 ended without its summary line"
+        stage_line "$1" 0 1 0
+    fi
+    rm -f "$out"
+}
+
 # libFuzzer (tests/fuzz, issue 11): every target replays the committed corpus
 # and every crash ever found, then fuzzes a few seconds; its runner prints
 # "fuzz: N passed, N failed" (one point per target).
@@ -424,6 +445,8 @@ check_all() {
     stage_matrix
     stage_seed
     stage_side
+    stage_script page "$ROOT/tests/page/check.sh"
+    stage_script lava "$ROOT/tests/lava/check.sh"
     stage_tap
     stage_junit
     stage_bench

@@ -86,6 +86,12 @@ check_all() {
     # libFuzzer (mk/fuzz.mk, tests/fuzz): Debian 12's clang 14 and its runtime
     need clang "clang (the libFuzzer targets)" have clang
     need libclang-rt-14-dev "libFuzzer runtime (libclang_rt.fuzzer, libclang-rt-14-dev)" have_libfuzzer
+    # LAVA 2023.01 (tests/lava, ci/lava): lava-schema.py validates the jobs,
+    # lava-run runs them; Debian's own python3 (not a pyenv one) imports them
+    need lava-common "lava-schema.py (lava-common)" test -r /usr/share/lava-common/lava-schema.py
+    need lava-dispatcher "lava-run (lava-dispatcher)" have lava-run
+    # the results page in a real browser (tests/page, make page)
+    need chromium "chromium (headless, the results page)" have chromium
     if [ "$MODE" = bench ]; then
         need gnuplot-nox "gnuplot (make bench's build/bench/scaling.svg)" have gnuplot
     fi

@@ -45,6 +45,33 @@ static void run_todo(unsigned i, struct check_result *r)
     check_fail(r, "selftest: a strict check that fails on purpose");
 }
 
+/* selftest=verdicts: one point of each verdict in a single run, so a consumer
+ * of the TAP (LAVA's monitor, a CI parser) is shown to map each one, not just
+ * "pass" (on QEMU every real check passes). */
+static void run_verdict_pass(unsigned i, struct check_result *r)
+{
+    (void)i;
+    check_pass(r);
+}
+
+static void run_verdict_fail(unsigned i, struct check_result *r)
+{
+    (void)i;
+    check_fail(r, "selftest: the fail of selftest=verdicts, on purpose");
+}
+
+static void run_verdict_skip(unsigned i, struct check_result *r)
+{
+    (void)i;
+    check_skip(r, "selftest: the skip of selftest=verdicts, on purpose");
+}
+
+static void run_verdict_todo(unsigned i, struct check_result *r)
+{
+    (void)i; /* a strict check's failure: TODO below level=strict */
+    check_fail(r, "selftest: the strict failure of selftest=verdicts, on purpose");
+}
+
 static void run_silent(unsigned i, struct check_result *r)
 {
     (void)i;
@@ -60,3 +87,11 @@ CHECK(selftest_silent) = {.id = "selftest-silent", .selftest = "fail", .run = ru
 CHECK(selftest_skip) = {.id = "selftest-skip", .selftest = "skip", .run = run_skip};
 CHECK(selftest_todo) = {.id = "selftest-todo", .level = CHECK_STRICT, .selftest = "todo",
                         .run = run_todo};
+CHECK(selftest_verdicts_pass) = {.id = "selftest-verdicts-pass", .selftest = "verdicts",
+                                 .run = run_verdict_pass};
+CHECK(selftest_verdicts_fail) = {.id = "selftest-verdicts-fail", .selftest = "verdicts",
+                                 .run = run_verdict_fail};
+CHECK(selftest_verdicts_skip) = {.id = "selftest-verdicts-skip", .selftest = "verdicts",
+                                 .run = run_verdict_skip};
+CHECK(selftest_verdicts_todo) = {.id = "selftest-verdicts-todo", .level = CHECK_STRICT,
+                                 .selftest = "verdicts", .run = run_verdict_todo};

@@ -108,9 +108,9 @@ TEST(options_bad_names_list_the_valid_ones)
     REFUSED("cfg=ECAM", "'cfg=ECAM': expected cfg=ecam or cfg=cf8");
     REFUSED("selftest=panic",
             "'selftest=panic': unknown selftest, expected one of fault, hang, probe-hang, "
-            "fail, skip, todo, tsc-skew, bootinfo-dump, acpi-dump, no-restore, step-fault, step-hang, step-probe-hang, step-triple-fault, acpi-bad-checksum, acpi-bad-length, memmap-hostile");
+            "fail, skip, todo, verdicts, tsc-skew, bootinfo-dump, acpi-dump, no-restore, step-fault, step-hang, step-probe-hang, step-triple-fault, acpi-bad-checksum, acpi-bad-length, memmap-hostile");
     REFUSED("selftest=faults", "'selftest=faults': unknown selftest, expected one of fault, "
-                               "hang, probe-hang, fail, skip, todo, tsc-skew, bootinfo-dump, acpi-dump, no-restore, step-fault, step-hang, step-probe-hang, step-triple-fault, acpi-bad-checksum, acpi-bad-length, memmap-hostile");
+                               "hang, probe-hang, fail, skip, todo, verdicts, tsc-skew, bootinfo-dump, acpi-dump, no-restore, step-fault, step-hang, step-probe-hang, step-triple-fault, acpi-bad-checksum, acpi-bad-length, memmap-hostile");
     REFUSED("profile=qemu-7.2", "'profile=qemu-7.2': unknown profile, expected one of spec, hyperv, xen-vpci");
 }
 
