@@ -411,7 +411,8 @@ sys.exit(0 if r["suite/empty"] and r["suite/floor"] else 1)' "$results" 2>/dev/n
 stage_script() { # STAGE SCRIPT
     local out
     out=$(mktemp)
-    "$2" 2>&1 | tee "$out" || true
+    "$2" >"$out" 2>&1 || true
+    sed '$d' "$out" # its summary line: stage_line prints it, and counts it
     if [[ $(tail -n 1 "$out") =~ ^$1:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)?$ ]]; then
         stage_line "$1" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[4]:-0}"
     else

@@ -175,7 +175,7 @@ def parse_args():
     p.add_argument("--linux-rounds", type=int, default=5, help="Linux route boots (each beside a suite boot)")
     p.add_argument("--no-kvm", action="store_true")
     p.add_argument("--scaling-counts", default="1,5,25,100")
-    p.add_argument("--scaling-rounds", type=int, default=3, help="timed rounds per count (counts >= 25: 1)")
+    p.add_argument("--scaling-rounds", type=int, default=3, help="timed rounds per count")
     p.add_argument("--suite-rounds", type=int, default=1, help="the suite's rounds= option in scaling")
     p.add_argument("--suite-args", default="", help="barmove options for the suite runs")
     p.add_argument("--timeout", type=int, default=900, help="seconds per boot")
