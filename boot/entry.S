@@ -32,12 +32,15 @@ _start32:
     movw %ax, %fs
     movw %ax, %gs
 
-    /* .bss holds the stack and page tables: zero it before using either */
+    /* .bss holds the stack and page tables: zero it before using either,
+     * a dword a step (4-aligned in linker.ld; under TCG each step of a REP
+     * is one block executed: 2 MiB byte by byte was 15 % of all of them) */
     movl $__bss_start, %edi
     movl $__bss_end, %ecx
     subl %edi, %ecx
+    shrl $2, %ecx
     xorl %eax, %eax
-    rep stosb
+    rep stosl
     movl $boot_stack_top, %esp
 
     /* long mode present? (CPUID 0x80000001 EDX bit 29) */

@@ -82,10 +82,20 @@ static void build(void)
     built = true;
     runner_set_abort_cleanup(put_back_all); /* a bail-out leaves nothing moved */
     shadow_init(&record, pci);
+    unsigned left_out = 0;
     for (unsigned fn = 0; fn < pci->count; fn++)
-        for (unsigned b = 0; b < pci->functions[fn].bar_count && target_count < MAX_TARGETS; b++)
-            if (is_candidate(&pci->functions[fn], &pci->functions[fn].bars[b]))
-                add_target(fn, b);
+        for (unsigned b = 0; b < pci->functions[fn].bar_count; b++)
+            if (is_candidate(&pci->functions[fn], &pci->functions[fn].bars[b])) {
+                if (target_count < MAX_TARGETS)
+                    add_target(fn, b);
+                else
+                    left_out++;
+            }
+    if (left_out) { /* said, never silent: these BARs are not tested */
+        char line[96];
+        format(line, sizeof line, "%u memory BARs beyond the first %u not tested", left_out, MAX_TARGETS);
+        runner_note(line);
+    }
 }
 
 static bool holds_msix_table(const struct bar_target *t)

@@ -17,7 +17,7 @@
  * tolerance; the median of 5 rides out a descheduled vCPU. (50 ms windows
  * cost the suite a quarter of a second.) */
 #define WINDOW_TICKS (PM_TIMER_HZ / 200)
-#define WINDOW_MS 5 /* its own windows; the boot's are 2 ms (kernel/timer.c) */
+#define WINDOW_MS 5 /* its own windows; the boot's are 1 ms (kernel/timer.c) */
 #define ROUNDS 5
 #define TOLERANCE_PERCENT 2
 
