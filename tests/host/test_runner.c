@@ -283,7 +283,7 @@ static const char *abandon_stuck(void (*fn)(unsigned i, struct check_result *r),
                                  struct check_result *r)
 {
     fn(i, r);
-    return fn == stuck ? "watchdog: no progress for 10 s at step 2/5 write" : NULL;
+    return fn == stuck ? "watchdog: no progress for 30 s at step 2/5 write" : NULL;
 }
 
 static const struct check guarded_table[] = {
@@ -306,7 +306,7 @@ TEST(runner_guard_abandons_a_check_and_goes_on)
     runner_set_abort_cleanup(NULL);
     EXPECT_EQ(cleanups, 1u);
     EXPECT(strstr(out, "# put back 2 functions as found (BARs, COMMAND, bridge windows) after abandoning the check\n"
-                       "not ok 1 - stuck\n  ---\n  message: watchdog: no progress for 10 s at step 2/5 write\n"
+                       "not ok 1 - stuck\n  ---\n  message: watchdog: no progress for 30 s at step 2/5 write\n"
                        "  earlier_failure: earlier problem\n  put_back: 2 functions as found\n") != NULL);
     EXPECT(strstr(out, "ok 2 - after\n") != NULL);
     EXPECT(strstr(out, "barmove: 1 passed, 1 failed, 0 skipped, 0 todo\n") != NULL);
