@@ -428,7 +428,8 @@ stage_script() { # STAGE SCRIPT
 stage_fuzz() {
     local out
     out=$(mktemp)
-    make --no-print-directory -C "$ROOT" fuzz-replay 2>&1 | grep -v '^clang \|^ar rcs' | tee "$out" || true
+    make --no-print-directory -C "$ROOT" fuzz-replay 2>&1 | grep -v '^clang \|^ar rcs' | tee "$out" |
+        grep -v '^fuzz: [0-9]* passed' || true # the summary: stage_line prints it once
     if [[ $(tail -n 1 "$out") =~ ^fuzz:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
         stage_line fuzz "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" 0
     else
