@@ -268,6 +268,18 @@ TEST(logparse_names_the_step_where_the_run_ended)
                 "t: timeout: 1 passed, 0 failed, 0 skipped, 0 todo; "
                 "timed out in check 2 - 00:03.0 BAR2 move-dark, step 2/9 write low",
                 LOG_TIMEOUT);
+    /* killed while the point line was written: the cut line is no point (seen
+     * once in emulator-killed-named: "point 18 - ... dec reported while check 18 -
+     * ... decode-toggle-width was running") */
+    expect_line(HEAD "1..4\nok 1 - a\n# running 2 - 00:01.0 BAR0 decode-toggle-width\n# step 4/4 MSE on\n"
+                     "ok 2 - 00:01.0 BAR0 dec",
+                &died,
+                "t: truncated: 1 passed, 0 failed, 0 skipped, 0 todo; "
+                "emulator died in check 2 - 00:01.0 BAR0 decode-toggle-width, step 4/4 MSE on",
+                LOG_TRUNCATED);
+    /* a log saved without a final newline keeps its summary */
+    expect_line(HEAD PASS2 "barmove: 2 passed, 0 failed, 0 skipped, 0 todo", &no_run_info,
+                "t: pass: 2 passed, 0 failed, 0 skipped, 0 todo", LOG_PASS);
     /* a step line belongs to its check only: the next check starts without one */
     expect_line(HEAD "1..4\n# running 1 - a\n# step 1/2 x\nok 1 - a\n# running 2 - b\n", &no_run_info,
                 "t: truncated: 1 passed, 0 failed, 0 skipped, 0 todo; log ends in check 2 - b",
