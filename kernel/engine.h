@@ -81,7 +81,7 @@ struct engine {
     void (*alive)(void);
     /* optional: a probed BAR outside the run (the sweep looks for it at the
      * run's addresses) holds a nonce that nonce would clash with */
-    bool (*nonce_taken_outside)(const struct probe *p, uint64_t nonce);
+    bool (*nonce_taken_outside)(const struct probe *p, uint64_t nonce, const void *ctx); /* ctx: NULL */
     uint64_t latency_ns[ENGINE_MAX_STEPS]; /* per step, filled by engine_run */
     uint64_t planned[ENGINE_MAX_TARGETS];  /* where the steps built so far leave each target */
     bool overflow; /* a builder asked for more than the bounds: the run fails, never truncates */

@@ -88,7 +88,7 @@ static bool nonce_taken(const struct probe *p, uint64_t nonce, const void *ctx)
     for (unsigned k = 0; k < e->target_count; k++)
         if (probe_nonce_clashes(p, nonce, &e->targets[k].probe))
             return true;
-    return e->nonce_taken_outside && e->nonce_taken_outside(p, nonce);
+    return e->nonce_taken_outside && e->nonce_taken_outside(p, nonce, NULL);
 }
 
 /* a fresh nonce per step in every target that (as just verified) answers,

@@ -41,19 +41,14 @@ static void announce(const struct bar_target *t, const struct pci_function *f)
 }
 
 /* nonce would make p look like one of the probed BARs (its own last nonce
- * included: a fresh one differs from it) */
-static bool nonce_taken(const struct probe *p, uint64_t nonce)
+ * included: a fresh one differs from it); probe_distinct_nonce's taken() */
+static bool nonce_taken(const struct probe *p, uint64_t nonce, const void *ctx)
 {
+    (void)ctx;
     for (unsigned k = 0; k < target_count; k++)
         if (probe_nonce_clashes(p, nonce, &targets[k].probe))
             return true;
     return false;
-}
-
-static bool nonce_taken_ctx(const struct probe *p, uint64_t nonce, const void *ctx)
-{
-    (void)ctx;
-    return nonce_taken(p, nonce);
 }
 
 static void add_target(unsigned fn, unsigned bar_num)
@@ -69,7 +64,7 @@ static void add_target(unsigned fn, unsigned bar_num)
         t->refused = probe_prepare(&t->probe, t->home);
         if (!t->refused)
             probe_plant(&t->probe, t->home,
-                        probe_distinct_nonce(&t->probe, prng_next(&platform_rw()->prng), nonce_taken_ctx, NULL));
+                        probe_distinct_nonce(&t->probe, prng_next(&platform_rw()->prng), nonce_taken, NULL));
     }
     announce(t, f);
 }
