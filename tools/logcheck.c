@@ -123,21 +123,10 @@ static const char *default_suite(struct options *o)
 
 static int parse_log_file(const char *path, struct log_parse *p)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "barmove-logcheck: %s: %s\n", path, strerror(errno));
-        return EXIT_USAGE;
-    }
     size_t len;
-    char *text = read_all(f, &len);
-    bool failed = !text || ferror(f);
-    if (f != stdin)
-        fclose(f);
-    if (failed) {
-        fprintf(stderr, "barmove-logcheck: %s: cannot read\n", path);
-        free(text);
+    char *text = read_path("barmove-logcheck", path, &len);
+    if (!text)
         return EXIT_USAGE;
-    }
     log_parse_text(p, text, len);
     log_parse_finish(p);
     free(text);

@@ -1,7 +1,10 @@
 /* A whole stream into memory, for the host tools (tools/readall.h). */
 #include "readall.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 char *read_all(FILE *f, size_t *len)
 {
@@ -17,5 +20,24 @@ char *read_all(FILE *f, size_t *len)
         }
     }
     *len = n;
+    return buf;
+}
+
+char *read_path(const char *prog, const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+        return NULL;
+    }
+    char *buf = read_all(f, len);
+    bool failed = !buf || ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (failed) {
+        fprintf(stderr, "%s: %s: cannot read\n", prog, path);
+        free(buf);
+        return NULL;
+    }
     return buf;
 }

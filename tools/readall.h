@@ -6,5 +6,8 @@
 #include <stdio.h>
 
 char *read_all(FILE *f, size_t *len);
+/* The whole file at path ("-": standard input); NULL after telling stderr
+ * "PROG: PATH: why" when it cannot be opened or read. */
+char *read_path(const char *prog, const char *path, size_t *len);
 
 #endif

@@ -4,7 +4,6 @@
  * "verdicts: M as listed, L lost, U unlisted".
  * Exit: 0 as listed, 1 a mismatch, 2 a usage error, an unreadable file or a
  * malformed expected-verdict file (named with its line). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,26 +15,6 @@
 #define EXIT_MISMATCH 1
 #define EXIT_USAGE 2
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "barmove-verdicts: %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    size_t n = 0;
-    char *buf = read_all(f, &n);
-    bool failed = !buf || ferror(f);
-    fclose(f);
-    if (failed) {
-        fprintf(stderr, "barmove-verdicts: %s: cannot read\n", path);
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -43,8 +22,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     size_t elen, llen;
-    char *etext = read_file(argv[1], &elen);
-    char *ltext = etext ? read_file(argv[2], &llen) : NULL;
+    char *etext = read_path("barmove-verdicts", argv[1], &elen);
+    char *ltext = etext ? read_path("barmove-verdicts", argv[2], &llen) : NULL;
     if (!ltext) {
         free(etext);
         return EXIT_USAGE;
