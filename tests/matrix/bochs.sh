@@ -38,6 +38,8 @@ validate_bochs_section() {
     [ "$(get "$name" cfgdrive yes)" = yes ] ||
         key_error "$name" cfgdrive "Bochs needs the barmove.cfg drive: it has no other way to pass options"
     [ -z "${CFG[$name.truth]+set}" ] || key_error "$name" truth "truth = query-pci is QEMU's (QMP)"
+    [ -z "${CFG[$name.kill]+set}" ] || key_error "$name" kill "kill = SEED is QEMU's (the runner finds QEMU by -name)"
+    validate_entry_key "$name"
     read -r -a devices <<<"$(get "$name" devices)"
     [ ${#devices[@]} -le $BOCHS_SLOTS ] ||
         key_error "$name" devices "Bochs's i440FX has $BOCHS_SLOTS PCI slots, not ${#devices[@]}"
