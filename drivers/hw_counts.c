@@ -6,7 +6,8 @@
 #define PCI_COMMAND_OFFSET 0x04
 #define PCI_HEADER_TYPE_OFFSET 0x0e
 #define CMD_MEMORY 0x02
-#define SLOTS 1024 /* functions remembered: open addressing, linear probing */
+#define SLOT_BITS 10
+#define SLOTS (1u << SLOT_BITS) /* functions remembered: open addressing, linear probing */
 
 struct seen {
     uint32_t key; /* 0 = free; else 1 + segment:bus:device.function */
@@ -27,7 +28,8 @@ static uint32_t key_of(struct pci_bdf f)
 static struct seen *entry(struct pci_bdf f)
 {
     uint32_t key = key_of(f);
-    for (unsigned i = 0, h = (key * 2654435761u) % SLOTS; i < SLOTS; i++, h = (h + 1) % SLOTS) {
+    /* Fibonacci hashing: the product's top bits (its low bits repeat every 4 buses) */
+    for (unsigned i = 0, h = (key * 2654435761u) >> (32 - SLOT_BITS); i < SLOTS; i++, h = (h + 1) % SLOTS) {
         if (table[h].key == key)
             return &table[h];
         if (!table[h].key) {
@@ -65,7 +67,12 @@ static void learn(struct seen *s, uint16_t offset, unsigned width, uint32_t valu
 void hw_counts_cfg_read(struct pci_bdf f, uint16_t offset, unsigned width, uint32_t value)
 {
     counts.cfg_reads++;
-    if (value != 0xffffffffu && offset <= PCI_HEADER_TYPE_OFFSET) /* absent functions read all-ones */
+    uint32_t ones = width >= 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
+    uint8_t b;
+    /* absent functions read all-ones at any width: no entry for them (an
+     * enumeration's vendor-ID reads of empty slots would fill the table) */
+    if (value != ones && (byte_of(offset, width, value, PCI_COMMAND_OFFSET, &b) ||
+                          byte_of(offset, width, value, PCI_HEADER_TYPE_OFFSET, &b)))
         learn(entry(f), offset, width, value);
 }
 

@@ -124,3 +124,21 @@ TEST(hw_counts_by_device_lines_hold_every_function)
     EXPECT(lines > 1);
     EXPECT_EQ(on_bus1, 100);
 }
+
+/* An enumeration reads the vendor ID (16 bits, 0xffff) of many empty slots:
+ * they take no entry, so a real function behind them is still classified
+ * from what was read of it, with no extra read */
+TEST(hw_counts_absent_functions_take_no_entry)
+{
+    for (unsigned bus = 2; bus < 60; bus++)
+        for (unsigned d = 0; d < 32; d++)
+            hw_counts_cfg_read((struct pci_bdf){0, (uint8_t)bus, (uint8_t)d, 0}, 0x00, 2, 0xffff);
+    struct pci_bdf f = {0, 61, 0, 0};
+    hw_counts_cfg_read(f, 0x0c, 4, 0x00000000);
+    hw_counts_cfg_read(f, 0x04, 2, 0x0006);
+    struct hw_counts before = *hw_counts();
+    hw_counts_cfg_write(f, 0x04, 2, 0x0004, raw);
+    struct hw_counts d = delta(&before);
+    EXPECT_EQ(d.mse_toggles, 1);
+    EXPECT_EQ(d.classify_reads, 0);
+}
