@@ -163,7 +163,7 @@ static int mmio_read(uint64_t phys, unsigned width, uint64_t *value)
 
 void hw_mmio_refresh(uint64_t phys)
 {
-    __asm__ volatile("invlpg (%0)" ::"r"(phys) : "memory");
+    invlpg(phys);
 }
 
 static int mmio_write(uint64_t phys, unsigned width, uint64_t value)

@@ -95,12 +95,6 @@ static const char *nvme_signature_prepare(struct probe *p, uint64_t base)
     return NULL;
 }
 
-static bool nvme_signature_plant(struct probe *p, uint64_t base, uint64_t nonce)
-{
-    (void)p, (void)base, (void)nonce;
-    return true; /* read-only values: nothing to plant, expect stays the signature */
-}
-
 static bool nvme_signature_look(const struct probe *p, uint64_t base, uint64_t *seen)
 {
     uint64_t cap = 0;
@@ -109,20 +103,14 @@ static bool nvme_signature_look(const struct probe *p, uint64_t base, uint64_t *
     return p->expect && *seen == p->signature[0] && cap == p->signature[1];
 }
 
-static bool nvme_signature_restore(struct probe *p, uint64_t base)
-{
-    (void)p, (void)base;
-    return true; /* nothing was written */
-}
-
 const struct probe_type probe_nvme_signature = {
     .name = "nvme-signature",
     .strength = PROBE_SIGNATURE,
     .match = nvme_match,
     .prepare = nvme_signature_prepare,
-    .plant = nvme_signature_plant,
+    .plant = probe_pair_plant,     /* read-only: nothing to plant or put back */
     .look = nvme_signature_look,
-    .restore = nvme_signature_restore,
+    .restore = probe_pair_restore,
 };
 
 const struct probe_type probe_nvme_aqa = {

@@ -1,7 +1,6 @@
 /* engine_run's reporting half (kernel/engine_run.h): what a failure
  * observed, in the signature table's terms (kernel/classes.h), and the YAML
  * it carries; a deviation after the first failure is one later_N line. */
-#include <string.h>
 
 #include "../drivers/hw.h"
 #include "engine_internal.h"
@@ -91,7 +90,7 @@ enum obs_probe engine_probe_kind(const struct probe *p)
         return OBS_PROBE_REGISTER;
     if (p->type->ram)
         return OBS_PROBE_RAM;
-    return strcmp(p->type->name, "msix-table") ? OBS_PROBE_REGISTER : OBS_PROBE_MSIX;
+    return p->type == &probe_msix_table ? OBS_PROBE_MSIX : OBS_PROBE_REGISTER;
 }
 
 /* the one call at a failure point: what was seen, in the signature table's
@@ -140,9 +139,7 @@ static void observe(const struct run *x, const struct target *t, enum obs_what r
         else if ((at_new_low && new_low != at) || (at_old_low && old_low != at)) {
             o.what = OBS_AT_TRANSIENT;
             o.new_low = at_new_low && new_low != at;
-        } else if (at_rec && want == ORACLE_NOWHERE)
-            o.what = OBS_AT_RECORDED;
-        else
+        } else
             o.what = any ? OBS_ELSEWHERE : OBS_NOWHERE;
     }
     /* nowhere where it must answer: once more with the address's cached

@@ -215,11 +215,16 @@ static bool registers_as_recorded(const struct run *x)
     return true;
 }
 
-static bool continue_safely(struct run *x, const struct step *s)
+/* NULL when the run may go on to step s after a failure, else why not */
+static const char *why_stop(const struct run *x, const struct step *s)
 {
-    if (x->e->stop_at_failure || !registers_as_recorded(x))
-        return false;
-    return s->kind == STEP_LOOK || s->kind < STEP_FILL;
+    if (x->e->stop_at_failure)
+        return "this check overlaps BARs, safe only while decode is off";
+    if (!registers_as_recorded(x))
+        return "a BAR or COMMAND register no longer holds what the guest wrote";
+    if (s->kind != STEP_LOOK && s->kind >= STEP_FILL)
+        return "I/O needs a device that followed every step";
+    return NULL;
 }
 
 static bool run_step(struct run *x)
@@ -247,12 +252,10 @@ bool engine_run(struct engine *e, struct check_result *r)
     if (!compare_all(&x))
         return false;
     for (x.step = 1; x.step <= e->step_count; x.step++) {
-        if (x.failed && !continue_safely(&x, &e->steps[x.step - 1])) {
+        const char *stop = x.failed ? why_stop(&x, &e->steps[x.step - 1]) : NULL;
+        if (stop) {
             check_later(r, NULL, 0, "stopped before step %u/%u \"%s\": %s", x.step, e->step_count,
-                        e->steps[x.step - 1].name,
-                        e->stop_at_failure ? "this check overlaps BARs, safe only while decode is off"
-                        : !registers_as_recorded(&x) ? "a BAR or COMMAND register no longer holds what the guest wrote"
-                                                     : "I/O needs a device that followed every step");
+                        e->steps[x.step - 1].name, stop);
             break;
         }
         if (e->progress)

@@ -22,7 +22,7 @@ struct run {
     bool sizing_before;
     bool unaligned[ENGINE_MAX_TARGETS]; /* the check wrote bits below the BAR's size */
     /* the check has failed: later deviations go to check_later, and the run
-     * goes on only while that is safe (continue_safely) */
+     * goes on only while that is safe (why_stop) */
     bool failed;
 };
 
