@@ -46,7 +46,7 @@ def count_run(path, devices, accel, suite_args, timeout):
     return b.writes
 
 
-def crosscheck(devices, writes, suite_args):
+def crosscheck(devices, writes, suite_args, timeout):
     """QEMU's own count of config writes (present functions only): suite minus
     empty must be every write the suite counted, floor minus empty its floor ones"""
     traces = {}
@@ -55,7 +55,9 @@ def crosscheck(devices, writes, suite_args):
         if os.path.exists(t):
             os.remove(t)
         args = boots.kernel_args(kind, suite_args, writes)
-        boots.run("kernel-q35", kind, args, devices, trace=t, tag="trace." + kind)
+        b = boots.run("kernel-q35", kind, args, devices, trace=t, timeout=timeout, tag="trace." + kind)
+        if not b.ok(kind) or not os.path.exists(t):
+            raise RuntimeError("cross-check: the traced %s boot did not end as it should (exit %s)" % (kind, b.code))
         with open(t) as f:
             traces[kind] = sum(1 for line in f if "pci_cfg_write" in line)
     guest = sum(writes[k] for k in ("mse-toggles", "bar-dark", "bar-live", "bridge-win", "other-cfg"))
@@ -193,7 +195,8 @@ def main():
            "devices": " ".join(boots.BENCH_DEVICES)}
     print("bench: %(cpu)s, %(cpus)s cpus, %(qemu)s, %(date)s" % res["machine"], flush=True)
     res["paths"] = paths_section(args, "tcg", args.quick)
-    res["crosscheck"] = crosscheck(boots.BENCH_DEVICES, res["paths"]["kernel-q35"]["writes"], args.suite_args)
+    res["crosscheck"] = crosscheck(boots.BENCH_DEVICES, res["paths"]["kernel-q35"]["writes"], args.suite_args,
+                                   args.timeout)
     lines = stats.path_table("bench: TCG, one ivshmem + one NVMe (seconds, QEMU start to exit)", res["paths"])
     for path, r in res["paths"].items():
         lines.append("  %-16s %s" % (path, "# writes: " + " ".join("%s=%d" % kv for kv in r["writes"].items() if kv[0] != "by-device")))
@@ -232,6 +235,9 @@ def main():
     with open(os.path.join(boots.OUT, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
     print("bench: wrote %s" % os.path.join(boots.OUT, "results.json"))
+    if not res["crosscheck"]["ok"]:  # the floor would not be the suite's writes: its ratios mean nothing
+        print("bench: the suite's own count of config writes disagrees with QEMU's trace (above)")
+        return 1
     return 0
 
 

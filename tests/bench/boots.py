@@ -32,12 +32,17 @@ WRITES_RE = re.compile(r"^# writes: (.*)$", re.M)
 BY_DEVICE_RE = re.compile(r"^# writes by device: (.*)$", re.M)
 
 
+def nvme_slot(i):
+    """(slot, function) of the i-th NVMe controller of nvme_devices"""
+    return 3 + i // 8, i % 8
+
+
 def nvme_devices(count):
     """count NVMe controllers on q35's root bus, eight functions a slot from
     slot 3 on (slots 1, 2 and 31 hold VGA, the NIC and the ICH9 functions)."""
     args = []
     for i in range(count):
-        slot, fn = 3 + i // 8, i % 8
+        slot, fn = nvme_slot(i)
         mf = ",multifunction=on" if fn == 0 else ""
         args += ["-device", "nvme,serial=n%d,addr=0x%x.%d%s" % (i, slot, fn, mf)]
     return args
@@ -102,6 +107,8 @@ def run(path, kernel, args, devices, accel="tcg", timeout=600, trace=None, tag=N
     serial = os.path.join(logdir, tag + ".log")
     cmd = command(path, kernel, args, devices, accel, tag)
     cmd += ["-serial", "file:" + serial]
+    if os.path.exists(serial):  # tags repeat every round: an old log must not pass for this boot
+        os.remove(serial)
     if trace:
         cmd += ["-trace", "pci_cfg_write", "-D", trace]
     start = time.perf_counter()
@@ -112,6 +119,9 @@ def run(path, kernel, args, devices, accel="tcg", timeout=600, trace=None, tag=N
     except subprocess.TimeoutExpired:
         rc = -1
     seconds = time.perf_counter() - start
+    if not os.path.exists(serial):  # QEMU did not start (its own exit 1 looks like the guest's exit 0)
+        why = "timed out" if rc == -1 else " ".join(p.stderr.decode(errors="replace").strip().splitlines()[-1:])
+        raise RuntimeError("%s: QEMU wrote no serial log (exit %s): %s" % (tag, rc, why))
     with open(serial, errors="replace") as f:
         log = f.read().replace("\r", "")
     return Boot(seconds, rc, log)

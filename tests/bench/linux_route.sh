@@ -132,7 +132,7 @@ finish() {
 	echo o >/proc/sysrq-trigger
 	sleep 10
 }
-fail() { echo "linux-route: FAIL $*"; finish; }
+fail() { echo "linux-route: FAIL $*" >&2; finish; } # stderr: the console, even inside $(...)
 hex() { printf '0x%x' "$1"; }
 rd32() { v=$(devmem "$(hex "$1")" 32) || fail "devmem read at $(hex "$1")"; echo $((v)); }
 

@@ -37,7 +37,7 @@ def one_count(n, args):
     return {"devices": n, "suite_args": suite_args, "kernels": k, "writes": w,
             "suite/floor": stats.ratio(k["suite"]["median"], k["floor"]["median"]),
             "suite/empty": stats.ratio(k["suite"]["median"], k["empty"]["median"]),
-            "remap_writes_per_device": (w["mse-toggles"] + w["bar-live"]) / n,
+            "remap_writes_per_device": remaps_of(w) / n,
             "remap_writes_per_nvme": nvme_remaps(w, n) / n}
 
 
@@ -46,7 +46,7 @@ def nvme_remaps(writes, n):
     the NVMe functions themselves, from its "# writes by device:" lines: what
     must stay constant per controller as controllers are added (the machine's
     own VGA, NIC and ICH9 functions are in the per-device figure too)"""
-    nvme = set("00:%02x.%x" % (3 + i // 8, i % 8) for i in range(n))  # boots.nvme_devices
+    nvme = set("00:%02x.%x" % boots.nvme_slot(i) for i in range(n))
     total = 0
     for entry in writes.get("by-device", []):
         bdf, counts = entry.split("=", 1)
@@ -69,9 +69,14 @@ def measure(args, res):
     return out
 
 
+def remaps_of(writes):
+    """remapping writes: decode toggles and live BAR writes"""
+    return writes["mse-toggles"] + writes["bar-live"]
+
+
 def remaps(c):
-    """remapping writes of one count: decode toggles and live BAR writes"""
-    return c["writes"]["mse-toggles"] + c["writes"]["bar-live"]
+    """remapping writes of one count"""
+    return remaps_of(c["writes"])
 
 
 def lines(s):

@@ -87,9 +87,10 @@ bool hw_cfg_read(enum hw_cfg_mechanism m, struct pci_bdf f, uint16_t offset, uns
     if (!access_ok(m, f, offset, width))
         return false;
     struct fake_fn *fn = lookup(f);
+    bool absent = !fn || gone(fn); /* once per access: a function never vanishes mid-dword */
     uint32_t v = 0;
     for (unsigned i = 0; i < width; i++)
-        v |= (uint32_t)(fn && !gone(fn) ? fn->cfg[offset + i] : 0xff) << (8 * i);
+        v |= (uint32_t)(absent ? 0xff : fn->cfg[offset + i]) << (8 * i);
     *value = v;
     return true;
 }
