@@ -45,31 +45,14 @@ static void run_todo(unsigned i, struct check_result *r)
     check_fail(r, "selftest: a strict check that fails on purpose");
 }
 
-/* selftest=verdicts: one point of each verdict in a single run, so a consumer
- * of the TAP (LAVA's monitor, a CI parser) is shown to map each one, not just
- * "pass" (on QEMU every real check passes). */
+/* selftest=verdicts: one point of each verdict in a single run (the fail,
+ * skip and TODO bodies are the ones above), so a consumer of the TAP (LAVA's
+ * monitor, a CI parser) is shown to map each one, not just "pass" (on QEMU
+ * every real check passes). */
 static void run_verdict_pass(unsigned i, struct check_result *r)
 {
     (void)i;
     check_pass(r);
-}
-
-static void run_verdict_fail(unsigned i, struct check_result *r)
-{
-    (void)i;
-    check_fail(r, "selftest: the fail of selftest=verdicts, on purpose");
-}
-
-static void run_verdict_skip(unsigned i, struct check_result *r)
-{
-    (void)i;
-    check_skip(r, "selftest: the skip of selftest=verdicts, on purpose");
-}
-
-static void run_verdict_todo(unsigned i, struct check_result *r)
-{
-    (void)i; /* a strict check's failure: TODO below level=strict */
-    check_fail(r, "selftest: the strict failure of selftest=verdicts, on purpose");
 }
 
 static void run_silent(unsigned i, struct check_result *r)
@@ -90,8 +73,8 @@ CHECK(selftest_todo) = {.id = "selftest-todo", .level = CHECK_STRICT, .selftest 
 CHECK(selftest_verdicts_pass) = {.id = "selftest-verdicts-pass", .selftest = "verdicts",
                                  .run = run_verdict_pass};
 CHECK(selftest_verdicts_fail) = {.id = "selftest-verdicts-fail", .selftest = "verdicts",
-                                 .run = run_verdict_fail};
+                                 .run = run_fail};
 CHECK(selftest_verdicts_skip) = {.id = "selftest-verdicts-skip", .selftest = "verdicts",
-                                 .run = run_verdict_skip};
+                                 .run = run_skip};
 CHECK(selftest_verdicts_todo) = {.id = "selftest-verdicts-todo", .level = CHECK_STRICT,
-                                 .selftest = "verdicts", .run = run_verdict_todo};
+                                 .selftest = "verdicts", .run = run_todo};
