@@ -220,6 +220,12 @@ void pci_bridge_read(struct pci_bdf f, struct pci_bridge_info *out);
 /* true when window w covers [base, base + size) */
 bool pci_window_covers(const struct pci_window *w, uint64_t base, uint64_t size);
 
+/* a and b are functions of one device: same segment, bus and slot */
+static inline bool pci_same_device(struct pci_bdf a, struct pci_bdf b)
+{
+    return a.segment == b.segment && a.bus == b.bus && a.device == b.device;
+}
+
 /* ---- listing (drivers/pci_print.c) ---- */
 /* "00:04.0", or "0001:00:04.0" on a nonzero segment */
 void pci_bdf_format(struct pci_bdf f, char *buf, size_t size);

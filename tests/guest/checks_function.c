@@ -18,11 +18,6 @@ static const struct pci_function *function_of(unsigned fn)
     return &platform()->pci.functions[fn];
 }
 
-static bool same_slot(struct pci_bdf a, struct pci_bdf b)
-{
-    return a.segment == b.segment && a.bus == b.bus && a.device == b.device;
-}
-
 /* ---- function-isolation ---- */
 
 /* a target of function N != 0 whose slot has another function with a probed BAR */
@@ -34,7 +29,7 @@ static bool isolation_target(const struct bar_target *t)
     if (b.function == 0)
         return false;
     for (unsigned k = 0; k < count; k++)
-        if (all[k].fn != t->fn && same_slot(function_of(all[k].fn)->bdf, b) &&
+        if (all[k].fn != t->fn && pci_same_device(function_of(all[k].fn)->bdf, b) &&
             all[k].probe.type->strength != PROBE_NONE)
             return true;
     return false;
@@ -73,7 +68,7 @@ static unsigned added_count;
 
 static bool sibling_not_added(const struct bar_target *t, const struct bar_target *c)
 {
-    if (!same_slot(function_of(t->fn)->bdf, function_of(c->fn)->bdf))
+    if (!pci_same_device(function_of(t->fn)->bdf, function_of(c->fn)->bdf))
         return false;
     for (unsigned k = 0; k < added_count; k++)
         if (added[k] == c)
@@ -122,7 +117,7 @@ static void snapshot_slot(struct pci_bdf b, struct slot_snapshot *s)
     s->count = 0;
     for (unsigned fn = 0; fn < pci->count && s->count < 8; fn++) {
         const struct pci_function *f = &pci->functions[fn];
-        if (!same_slot(f->bdf, b))
+        if (!pci_same_device(f->bdf, b))
             continue;
         s->fn[s->count] = fn;
         s->id[s->count] = pci_cfg_read32(f->bdf, PCI_VENDOR_ID);
@@ -230,7 +225,7 @@ static void diagnose_mismatch(const struct cfg_mismatch *m, const bool *both, st
     o.decode = pci->functions[m->fn].command & PCI_COMMAND_MEMORY;
     for (unsigned g = 0; g < pci->count && !o.sibling; g++) {
         uint32_t g_ecam = 0, g_cf8 = 0;
-        if (g == m->fn || !both[g] || !same_slot(pci->functions[g].bdf, b))
+        if (g == m->fn || !both[g] || !pci_same_device(pci->functions[g].bdf, b))
             continue;
         hw_cfg_read(HW_CFG_ECAM, pci->functions[g].bdf, m->offset, 4, &g_ecam);
         hw_cfg_read(HW_CFG_CF8, pci->functions[g].bdf, m->offset, 4, &g_cf8);

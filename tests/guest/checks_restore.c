@@ -36,8 +36,7 @@ static void diagnose_register(const struct pci_function *f, struct check_result 
     o.other = !written_by_checks(fn);
     for (unsigned g = 0; g < pci->count && o.other && !o.sibling; g++) {
         struct pci_bdf b = pci->functions[g].bdf;
-        o.sibling = g != fn && b.segment == f->bdf.segment && b.bus == f->bdf.bus &&
-                    b.device == f->bdf.device && written_by_checks(g);
+        o.sibling = g != fn && pci_same_device(b, f->bdf) && written_by_checks(g);
     }
     check_diagnose(r, &o);
 }

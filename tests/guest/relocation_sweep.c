@@ -85,8 +85,7 @@ static bool sibling_of_written(const struct engine *e, unsigned fn)
     const struct pci_topology *pci = &platform()->pci;
     struct pci_bdf b = pci->functions[fn].bdf;
     for (unsigned g = 0; g < pci->count; g++) {
-        struct pci_bdf o = pci->functions[g].bdf;
-        if (g != fn && o.segment == b.segment && o.bus == b.bus && o.device == b.device && check_wrote(e, g))
+        if (g != fn && pci_same_device(pci->functions[g].bdf, b) && check_wrote(e, g))
             return true;
     }
     return false;

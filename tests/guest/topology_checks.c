@@ -49,7 +49,7 @@ static bool siblings_share_a_base(const struct pci_topology *pci)
     for (unsigned a = 0; a < pci->count; a++)
         for (unsigned b = a + 1; b < pci->count; b++) {
             const struct pci_function *f = &pci->functions[a], *g = &pci->functions[b];
-            if (f->bdf.segment != g->bdf.segment || f->bdf.bus != g->bdf.bus || f->bdf.device != g->bdf.device)
+            if (!pci_same_device(f->bdf, g->bdf))
                 continue;
             for (unsigned k = 0; k < f->bar_count && k < g->bar_count; k++)
                 if ((f->bars[k].kind == PCI_BAR_MEM32 || f->bars[k].kind == PCI_BAR_MEM64) &&
