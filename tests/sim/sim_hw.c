@@ -30,31 +30,33 @@ static bool access_ok(uint64_t phys, unsigned width)
     return (width == 1 || width == 2 || width == 4 || width == 8) && phys % width == 0;
 }
 
+/* what an MMIO access at phys reaches (*h) and the fault injected there:
+ * 0 to go ahead, SIM_FAULT_SILENT (also when nothing decodes it) or
+ * SIM_FAULT_ACCESS */
+static int reach(uint64_t phys, unsigned width, struct hit *h)
+{
+    if (!access_ok(phys, width) || !policy.route(phys, width, h))
+        return SIM_FAULT_SILENT;
+    return sim_fault_mmio(h);
+}
+
 int hw_mmio_read(uint64_t phys, unsigned width, uint64_t *value)
 {
     struct hit h;
     *value = 0;
-    if (!access_ok(phys, width) || !policy.route(phys, width, &h))
-        return 0;
-    int fault = sim_fault_mmio(&h);
-    if (fault == SIM_FAULT_ACCESS)
-        return fault;
+    int fault = reach(phys, width, &h);
     if (!fault)
         *value = sim_device_read(&h, width);
-    return 0;
+    return fault == SIM_FAULT_ACCESS ? fault : 0;
 }
 
 int hw_mmio_write(uint64_t phys, unsigned width, uint64_t value)
 {
     struct hit h;
-    if (!access_ok(phys, width) || !policy.route(phys, width, &h))
-        return 0;
-    int fault = sim_fault_mmio(&h);
-    if (fault == SIM_FAULT_ACCESS)
-        return fault;
+    int fault = reach(phys, width, &h);
     if (!fault)
         sim_device_write(&h, width, value);
-    return 0;
+    return fault == SIM_FAULT_ACCESS ? fault : 0;
 }
 
 uint32_t hw_port_in(uint16_t port, unsigned width)
