@@ -371,9 +371,16 @@ void relocation_run_group(struct check_result *r, group_builder build_steps)
     struct engine *e = fresh_engine();
     if (!built)
         build();
-    for (unsigned k = 0; k < target_count && e->target_count < ENGINE_MAX_TARGETS; k++)
-        if (targets[k].probe.type->strength != PROBE_NONE)
+    unsigned probed = 0;
+    for (unsigned k = 0; k < target_count; k++)
+        if (targets[k].probe.type->strength != PROBE_NONE && probed++ < ENGINE_MAX_TARGETS)
             relocation_add_partner(e, &targets[k]);
+    if (probed > ENGINE_MAX_TARGETS) { /* said, never silent: the others are left where they are */
+        char line[96];
+        format(line, sizeof line, "this group check moves %u of %u probed BARs (the engine holds %u)",
+               ENGINE_MAX_TARGETS, probed, ENGINE_MAX_TARGETS);
+        runner_note(line);
+    }
     if (e->target_count < 2) {
         check_skip(r, "fewer than two BARs with a probe");
         return;
