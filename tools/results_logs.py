@@ -115,29 +115,17 @@ def read_line(run, line):
 
 # --- sources and verdicts -------------------------------------------------------
 
-def own_verdict(run):
-    """what barmove-logcheck would say, roughly, when it is not built"""
-    if not run.started:
-        return "empty"
-    if run.bail:
-        return "bail"
-    if run.summary is None:
-        return "truncated"
-    passed, failed, _, todo = run.summary
-    return "fail" if failed else "pass" if passed or todo else "nothing"
-
-
 def judge(run, logcheck):
-    if logcheck and os.access(logcheck, os.X_OK):
-        out = subprocess.run([logcheck, "--suite", run.name, run.path], capture_output=True,
-                             text=True, errors="replace").stdout.strip()
-        parts = out.split(": ", 2)
-        if len(parts) == 3 and parts[0] == run.name:
-            run.verdict = parts[1]
-            run.detail = parts[2].partition("; ")[2]
-            return
-    run.verdict = own_verdict(run)
-    run.detail = "judged from the log's own summary line (barmove-logcheck is not built)"
+    """the verdict barmove-logcheck gives (one judge for the page and make check)"""
+    if not logcheck or not os.access(logcheck, os.X_OK):
+        raise OSError("%s is not built: run make tools" % logcheck)
+    out = subprocess.run([logcheck, "--suite", run.name, run.path], capture_output=True,
+                         text=True, errors="replace").stdout.strip()
+    parts = out.split(": ", 2)
+    if len(parts) != 3 or parts[0] != run.name:
+        raise OSError("%s said nothing usable about %s: %r" % (logcheck, run.path, out[:200]))
+    run.verdict = parts[1]
+    run.detail = parts[2].partition("; ")[2]
 
 
 def read_directory(path, logcheck):

@@ -12,8 +12,7 @@ A SOURCE is a directory or one serial log. A directory with a matrix.results
 verdicts (one that was skipped is listed, without a column); without it, its
 *.log files that hold a TAP stream. A log given by name (e.g. one from
 another hypervisor) is a column named after its file, judged by
-barmove-logcheck (build/barmove-logcheck; or from its own summary line
-when that is not built). Columns: the conformance configurations first (group
+barmove-logcheck (build/barmove-logcheck: make tools). Columns: the conformance configurations first (group
 "default" of tests/matrix/matrix.cfg: QEMU and Bochs side by side), then logs
 given by name, then the other groups (negative controls, ground truth, ...).
 Reading the logs is tools/results_logs.py; this file writes the page.
