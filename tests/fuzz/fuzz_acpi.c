@@ -25,13 +25,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_acpi: invariant broken: %s\n", what);
-        abort();
-    }
-}
+#define FUZZ_TARGET "fuzz_acpi"
+#include "fuzz_check.h"
 
 static void warn(const char *message)
 {

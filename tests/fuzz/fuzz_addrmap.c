@@ -29,13 +29,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_addrmap: invariant broken: %s\n", what);
-        abort();
-    }
-}
+#define FUZZ_TARGET "fuzz_addrmap"
+#include "fuzz_check.h"
 
 static uint64_t le64(const uint8_t *p)
 {

@@ -18,13 +18,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_bootinfo: invariant broken: %s\n", what);
-        abort();
-    }
-}
+#define FUZZ_TARGET "fuzz_bootinfo"
+#include "fuzz_check.h"
 
 static void dump_line(const char *text)
 {

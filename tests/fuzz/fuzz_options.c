@@ -13,13 +13,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_options: invariant broken: %s\n", what);
-        abort();
-    }
-}
+#define FUZZ_TARGET "fuzz_options"
+#include "fuzz_check.h"
 
 static int terminated(const char *s, size_t cap)
 {

@@ -47,13 +47,8 @@ static struct fake_fn fabric[MAX_FABRIC];
 static unsigned fabric_count;
 static unsigned long accesses;
 
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_pci: invariant broken: %s\n", what);
-        abort();
-    }
-}
+#define FUZZ_TARGET "fuzz_pci"
+#include "fuzz_check.h"
 
 static struct fake_fn *lookup(struct pci_bdf f)
 {
