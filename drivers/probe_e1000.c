@@ -26,12 +26,7 @@
 
 static bool e1000_match(const struct pci_function *f, unsigned bar_num, struct probe *p)
 {
-    if (bar_num != E1000_BAR || !probe_bar_is_memory(f, bar_num))
-        return false;
-    p->offset = E1000_RDBAL;
-    p->width = 4;
-    p->keep = E1000_RDBAL_BITS;
-    return true;
+    return probe_place_register(f, bar_num, E1000_BAR, p, E1000_RDBAL, E1000_RDBAL_BITS);
 }
 
 static const char *e1000_prepare(struct probe *p, uint64_t base)

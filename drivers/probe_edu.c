@@ -10,12 +10,7 @@
 
 static bool edu_match(const struct pci_function *f, unsigned bar_num, struct probe *p)
 {
-    if (bar_num != EDU_BAR || !probe_bar_is_memory(f, bar_num))
-        return false;
-    p->offset = EDU_LIVENESS;
-    p->width = 4;
-    p->keep = 0xffffffffu;
-    return true;
+    return probe_place_register(f, bar_num, EDU_BAR, p, EDU_LIVENESS, 0xffffffffu);
 }
 
 /* the shared SCRATCH callbacks apply the inversion (reads_inverted): the

@@ -4,7 +4,6 @@
 #include "probes.h"
 
 #define IVSHMEM_SHM_BAR 2
-#define WORD 8
 
 /* The last word of the region, not the first: a hypervisor that maps only
  * part of a BAR (the first page, or a size cut to 32 bits) still shows the
@@ -13,16 +12,9 @@
  * conventionally keep their data and the `contents` check writes patterns. */
 static bool ivshmem_match(const struct pci_function *f, unsigned bar_num, struct probe *p)
 {
-    if (bar_num != IVSHMEM_SHM_BAR || !probe_bar_is_memory(f, bar_num) || p->bar_size < WORD)
+    if (bar_num != IVSHMEM_SHM_BAR || !probe_bar_is_memory(f, bar_num))
         return false;
-    if (p->bar_size - WORD > UINT32_MAX) { /* offsets are 32-bit */
-        p->reason = "shared memory of 4 GiB or more: its last word is out of reach";
-        return false;
-    }
-    p->offset = (uint32_t)(p->bar_size - WORD);
-    p->width = WORD;
-    p->keep = ~0ull; /* RAM keeps every bit */
-    return true;
+    return probe_place_last_word(p, "shared memory of 4 GiB or more: its last word is out of reach");
 }
 
 const struct probe_type probe_ivshmem_ram = {

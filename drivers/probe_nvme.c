@@ -28,12 +28,7 @@
 
 static bool nvme_match(const struct pci_function *f, unsigned bar_num, struct probe *p)
 {
-    if (bar_num != NVME_BAR || !probe_bar_is_memory(f, bar_num))
-        return false;
-    p->offset = NVME_AQA;
-    p->width = 4;
-    p->keep = NVME_AQA_FIELDS;
-    return true;
+    return probe_place_register(f, bar_num, NVME_BAR, p, NVME_AQA, NVME_AQA_FIELDS);
 }
 
 static bool bit_set_or_unreadable(uint64_t base, uint32_t offset, uint32_t bit)

@@ -57,12 +57,7 @@
 static bool place(const struct pci_function *f, unsigned bar_num, struct probe *p,
                   uint32_t offset, uint32_t keep)
 {
-    if (bar_num != USB_BAR || !probe_bar_is_memory(f, bar_num))
-        return false;
-    p->offset = offset;
-    p->width = 4;
-    p->keep = keep;
-    return true;
+    return probe_place_register(f, bar_num, USB_BAR, p, offset, keep);
 }
 
 static bool ohci_match(const struct pci_function *f, unsigned bar_num, struct probe *p)

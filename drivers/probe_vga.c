@@ -21,7 +21,7 @@
 
 #define VGA_BAR 0
 #define VGA_CLASS 0x030000u
-#define WORD 8
+#define WORD 8 /* the last word probe_place_last_word takes */
 #define VBE_INDEX_PORT 0x1ce
 #define VBE_DATA_PORT 0x1cf
 #define VBE_ID 0
@@ -62,14 +62,7 @@ static bool vga_match(const struct pci_function *f, unsigned bar_num, struct pro
         p->reason = "std VGA without the legacy VBE ports: its mode cannot be set";
         return false;
     }
-    if (p->bar_size - WORD > UINT32_MAX) { /* offsets are 32-bit */
-        p->reason = "framebuffer of 4 GiB or more: its last word is out of reach";
-        return false;
-    }
-    p->offset = (uint32_t)(p->bar_size - WORD);
-    p->width = WORD;
-    p->keep = ~0ull; /* RAM keeps every bit */
-    return true;
+    return probe_place_last_word(p, "framebuffer of 4 GiB or more: its last word is out of reach");
 }
 
 /* the mode prepare found, if it set one: off first, then the resolution */

@@ -57,6 +57,33 @@ bool probe_bar_is_memory(const struct pci_function *f, unsigned bar_num)
     return (b->kind == PCI_BAR_MEM32 || b->kind == PCI_BAR_MEM64) && b->size && !b->problem;
 }
 
+bool probe_place_register(const struct pci_function *f, unsigned bar_num, unsigned want, struct probe *p,
+                          uint32_t offset, uint64_t keep)
+{
+    if (bar_num != want || !probe_bar_is_memory(f, bar_num))
+        return false;
+    p->offset = offset;
+    p->width = 4;
+    p->keep = keep;
+    return true;
+}
+
+#define RAM_WORD 8
+
+bool probe_place_last_word(struct probe *p, const char *too_big)
+{
+    if (p->bar_size < RAM_WORD)
+        return false;
+    if (p->bar_size - RAM_WORD > UINT32_MAX) { /* offsets are 32-bit */
+        p->reason = too_big;
+        return false;
+    }
+    p->offset = (uint32_t)(p->bar_size - RAM_WORD);
+    p->width = RAM_WORD;
+    p->keep = ~0ull; /* RAM keeps every bit */
+    return true;
+}
+
 /* the register a match chose lies inside the BAR, naturally aligned */
 static bool register_fits(const struct probe *p)
 {

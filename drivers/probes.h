@@ -169,6 +169,13 @@ extern const struct probe_type probe_ohci_signature, probe_ehci_signature, probe
 uint64_t probe_width_mask(unsigned width);
 /* BAR bar_num of f is a usable memory BAR (sized, no problem recorded) */
 bool probe_bar_is_memory(const struct pci_function *f, unsigned bar_num);
+/* for a register probe's match: BAR bar_num is the device's memory BAR
+ * `want`; then the probe is the dword at offset, keeping the bits keep */
+bool probe_place_register(const struct pci_function *f, unsigned bar_num, unsigned want, struct probe *p,
+                          uint32_t offset, uint64_t keep);
+/* for a RAM BAR's match (p->bar_size known): the probe is its last 64-bit
+ * word; false with p->reason = too_big when that lies past 4 GiB */
+bool probe_place_last_word(struct probe *p, const char *too_big);
 /* a register at base + offset (width bytes, natural alignment checked) */
 int probe_mmio_read(uint64_t base, uint32_t offset, unsigned width, uint64_t *value);
 int probe_mmio_write(uint64_t base, uint32_t offset, unsigned width, uint64_t value);
