@@ -187,12 +187,6 @@ static void nvme_cc_written(const struct sim_register *cc)
     }
 }
 
-/* the model's DMA: the seam's "physical" addresses are host pointers (sim_hw.c) */
-static void *dma(uint64_t phys)
-{
-    return (void *)(uintptr_t)phys;
-}
-
 /* one admin command: Identify Controller (CNS 1) fills VID and SSVID from
  * config space; any other command completes with Invalid Opcode */
 static void nvme_command(const struct region *r, const uint32_t *sqe, uint32_t *cqe, bool phase,
@@ -201,8 +195,11 @@ static void nvme_command(const struct region *r, const uint32_t *sqe, uint32_t *
     uint32_t status = 0;
     uint64_t prp1 = sqe[6] | (uint64_t)sqe[7] << 32;
     const struct sim_fn *f = &sim.fns[r->fn];
-    if ((sqe[0] & 0xff) == 0x06 && (sqe[10] & 0xff) == 1 && prp1) {
-        uint8_t *data = dma(prp1);
+    bool identify = (sqe[0] & 0xff) == 0x06 && (sqe[10] & 0xff) == 1 && prp1;
+    uint8_t *data = identify ? sim_dma(prp1, NVME_IDENTIFY_SIZE) : NULL; /* NULL: outside the DMA pool */
+    if (identify && !data) {
+        status = 0x04; /* Data Transfer Error */
+    } else if (identify) {
         uint32_t vid = sim_cfg_get(f, 0x00, 2), ssvid = sim_cfg_get(f, 0x2c, 2);
         memset(data, 0, NVME_IDENTIFY_SIZE);
         data[0] = (uint8_t)vid, data[1] = (uint8_t)(vid >> 8);
@@ -229,9 +226,11 @@ static void nvme_doorbell(const struct sim_register *db)
         cq_size < 2 || tail >= sq_size)
         return;
     while (q->sq_head != tail) {
-        const uint32_t *sqe = dma(asq->value + (uint64_t)q->sq_head * NVME_SQE);
+        const uint32_t *sqe = sim_dma(asq->value + (uint64_t)q->sq_head * NVME_SQE, NVME_SQE);
+        uint32_t *cqe = sim_dma(acq->value + (uint64_t)q->cq_tail * NVME_CQE, NVME_CQE);
+        if (!sqe || !cqe)
+            return; /* a queue outside the DMA memory: the model fetches nothing */
         q->sq_head = (q->sq_head + 1) % sq_size;
-        uint32_t *cqe = dma(acq->value + (uint64_t)q->cq_tail * NVME_CQE);
         nvme_command(r, sqe, cqe, !q->phase_flipped, q->sq_head);
         if (++q->cq_tail == cq_size) {
             q->cq_tail = 0;
