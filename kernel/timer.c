@@ -13,8 +13,6 @@
 #define PORT_B_OUT2 0x20
 #define PIT_POLL_LIMIT 100000000u
 
-#define PM_TIMER_HZ 3579545ull
-
 static uint64_t tsc_hz;
 static enum tsc_source source;
 /* the ACPI PM timer, read at both ends of every PIT window: the TSC rate as a

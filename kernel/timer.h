@@ -1,10 +1,13 @@
 /* TSC timing. The rate comes from CPUID (leaf 0x15, or the hypervisor's
- * 0x40000010) where offered, else from PIT channel 2; tests/guest/tsc.c checks
+ * 0x40000010) where offered, else from PIT channel 2; tests/guest/tsc_check.c checks
  * it against the ACPI PM timer, a clock it was not calibrated with. */
 #ifndef BARMOVE_TIMER_H
 #define BARMOVE_TIMER_H
 #include <stdbool.h>
 #include <stdint.h>
+
+/* the ACPI PM timer's fixed rate (ACPI spec, "PM Timer") */
+#define PM_TIMER_HZ 3579545ull
 
 enum tsc_source { TSC_FROM_PIT, TSC_FROM_CPUID_15, TSC_FROM_HYPERVISOR };
 

@@ -11,7 +11,6 @@
 #include "../../kernel/sort.h"
 #include "../../kernel/timer.h"
 
-#define PM_TIMER_HZ 3579545ull
 /* 5 ms: at 3.58 MHz a window is 17898 ticks, so one tick is 56 ppm of it and
  * an exit per port read under KVM (~15 us) 0.3 %, far below the 2 %
  * tolerance; the median of 5 rides out a descheduled vCPU. (50 ms windows
