@@ -127,8 +127,7 @@ static int parse_log_file(const char *path, struct log_parse *p)
     char *text = read_path("barmove-logcheck", path, &len);
     if (!text)
         return EXIT_USAGE;
-    log_parse_text(p, text, len);
-    log_parse_finish(p);
+    log_parse_whole(p, text, len);
     free(text);
     return 0;
 }
@@ -188,7 +187,6 @@ int main(int argc, char **argv)
         o.suite = default_suite(&o);
     struct log_parse p;
     struct log_result r;
-    log_parse_init(&p);
     status = parse_log_file(o.log, &p);
     if (status == 0) {
         log_judge(&p, &o.run, &r);
@@ -199,7 +197,7 @@ int main(int argc, char **argv)
         log_format_verdict(line, sizeof line, o.suite, &p, &r);
         printf("%s\n", line);
         status = status ? EXIT_USAGE : log_verdict_exit_code(r.verdict);
+        log_parse_free(&p);
     }
-    log_parse_free(&p);
     return status;
 }

@@ -184,6 +184,13 @@ void log_parse_init(struct log_parse *p)
     *p = (struct log_parse){0};
 }
 
+void log_parse_whole(struct log_parse *p, const char *text, size_t len)
+{
+    log_parse_init(p);
+    log_parse_text(p, text, len);
+    log_parse_finish(p);
+}
+
 void log_parse_free(struct log_parse *p)
 {
     for (size_t i = 0; i < p->count; i++) {

@@ -56,6 +56,8 @@ void log_parse_line(struct log_parse *p, const char *line, size_t len);
 void log_parse_text(struct log_parse *p, const char *text, size_t len);
 /* end of log: cross-checks the plan and the summary against the points */
 void log_parse_finish(struct log_parse *p);
+/* a log held whole in memory: init, log_parse_text, finish (free it with log_parse_free) */
+void log_parse_whole(struct log_parse *p, const char *text, size_t len);
 void log_parse_free(struct log_parse *p);
 
 /* LAVA turns a description into a test-case id by lowercasing it and folding

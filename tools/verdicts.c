@@ -37,9 +37,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     struct log_parse p;
-    log_parse_init(&p);
-    log_parse_text(&p, ltext, llen);
-    log_parse_finish(&p);
+    log_parse_whole(&p, ltext, llen);
     struct expect_outcome o;
     bool as_listed = expect_compare(&f, &p, stdout, &o);
     log_parse_free(&p);

@@ -85,9 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* whole */
     struct log_parse p;
     char *ltext = copy(log, llen);
-    log_parse_init(&p);
-    log_parse_text(&p, ltext, llen);
-    log_parse_finish(&p);
+    log_parse_whole(&p, ltext, llen);
     check(p.count <= p.points_cap && p.line_count <= p.lines_cap, "arrays within capacity");
     check(memchr(p.problem, '\0', sizeof p.problem) != NULL, "problem terminated");
     judge_and_write(&p, &run);

@@ -25,9 +25,7 @@ static bool compare(const char *rows, const char *log, struct expect_outcome *o,
     struct expect_file f;
     struct log_parse p;
     EXPECT(parse_rows(&f, rows));
-    log_parse_init(&p);
-    log_parse_text(&p, log, strlen(log));
-    log_parse_finish(&p);
+    log_parse_whole(&p, log, strlen(log));
     FILE *out = fmemopen(report, size, "w");
     bool ok = expect_compare(&f, &p, out, o);
     fclose(out);

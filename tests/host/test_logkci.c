@@ -8,9 +8,7 @@ static void kci(const char *log, const struct log_run *run, char *out, size_t si
 {
     struct log_parse p;
     struct log_result r;
-    log_parse_init(&p);
-    log_parse_text(&p, log, strlen(log));
-    log_parse_finish(&p);
+    log_parse_whole(&p, log, strlen(log));
     log_judge(&p, run, &r);
     FILE *f = fmemopen(out, size, "w");
     log_write_kci(f, "iso-q35", &p, &r);

@@ -12,9 +12,7 @@ static const struct log_run no_run_info;
 
 static void parse(struct log_parse *p, const char *text)
 {
-    log_parse_init(p);
-    log_parse_text(p, text, strlen(text));
-    log_parse_finish(p);
+    log_parse_whole(p, text, strlen(text));
 }
 
 /* the verdict line for suite "t"; *verdict gets the verdict */

@@ -65,9 +65,7 @@ static char *junit_of(const char *log, const struct log_run *run)
 {
     struct log_parse p;
     struct log_result r;
-    log_parse_init(&p);
-    log_parse_text(&p, log, strlen(log));
-    log_parse_finish(&p);
+    log_parse_whole(&p, log, strlen(log));
     log_judge(&p, run, &r);
     FILE *f = tmpfile();
     log_write_junit(f, "q35-tcg", &p, &r);
@@ -115,9 +113,7 @@ static char *tap13_of(const char *log)
 {
     struct log_parse p;
     struct log_result r;
-    log_parse_init(&p);
-    log_parse_text(&p, log, strlen(log));
-    log_parse_finish(&p);
+    log_parse_whole(&p, log, strlen(log));
     log_judge(&p, &(struct log_run){0}, &r);
     FILE *f = tmpfile();
     log_write_tap13(f, &p, &r);

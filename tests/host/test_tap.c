@@ -40,9 +40,7 @@ static void check(struct tap *t, enum tap_result r, const char *desc, const char
 
 static void read_back(struct log_parse *p, struct log_result *r, const struct log_run *run)
 {
-    log_parse_init(p);
-    log_parse_text(p, output, output_len);
-    log_parse_finish(p);
+    log_parse_whole(p, output, output_len);
     log_judge(p, run, r);
 }
 
