@@ -50,7 +50,9 @@ static const struct check table[] = {
 };
 #define TABLE_END (table + sizeof table / sizeof table[0])
 
-static int run_with(const char *cmdline)
+/* a runner over options parsed from cmdline (which must parse), its TAP
+ * begun into an emptied capture buffer */
+static struct runner started(const char *cmdline)
 {
     static struct options o;
     static struct tap t;
@@ -58,10 +60,14 @@ static int run_with(const char *cmdline)
     out_len = 0;
     out[0] = '\0';
     exit_code = -1;
-    if (options_parse(cmdline, &o, err, sizeof err) != 0)
-        return -100;
-    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit};
+    EXPECT_EQ(options_parse(cmdline, &o, err, sizeof err), 0);
     tap_begin(&t, capture);
+    return (struct runner){.tap = &t, .options = &o, .exit = record_exit};
+}
+
+static int run_with(const char *cmdline)
+{
+    struct runner rn = started(cmdline);
     return runner_run(&rn, table, TABLE_END);
 }
 
@@ -105,13 +111,7 @@ TEST(runner_selftest_runs_only_when_named)
 
 TEST(runner_bail_names_the_running_check)
 {
-    static struct options o;
-    static struct tap t;
-    char err[64];
-    EXPECT_EQ(options_parse("", &o, err, sizeof err), 0);
-    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit};
-    out_len = 0;
-    tap_begin(&t, capture);
+    struct runner rn = started("");
     runner_attach(&rn);
     runner_bail("exception %s", "#GP");
     EXPECT(strstr(out, "Bail out! exception #GP\n") != NULL);
@@ -137,13 +137,7 @@ static const struct check ordered[] = {
 
 TEST(runner_runs_last_checks_after_all_others)
 {
-    static struct options o;
-    static struct tap t;
-    char err[64];
-    EXPECT_EQ(options_parse("", &o, err, sizeof err), 0);
-    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit};
-    out_len = 0;
-    tap_begin(&t, capture);
+    struct runner rn = started("");
     EXPECT_EQ(runner_run(&rn, ordered, ordered + 2), 0);
     EXPECT(strstr(out, "ok 1 - first\n") != NULL);
     EXPECT(strstr(out, "ok 2 - final\n") != NULL);
@@ -174,15 +168,7 @@ static const struct check diagnosed[] = {
 
 static int run_diagnosed(const char *cmdline)
 {
-    static struct options o;
-    static struct tap t;
-    char err[128];
-    out_len = 0;
-    out[0] = '\0';
-    if (options_parse(cmdline, &o, err, sizeof err) != 0)
-        return -100;
-    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit};
-    tap_begin(&t, capture);
+    struct runner rn = started(cmdline);
     return runner_run(&rn, diagnosed, diagnosed + 3);
 }
 
@@ -225,14 +211,7 @@ static const struct check outside[] = {
 
 TEST(runner_outside_diagnosis_has_one_class_line_and_meets_profiles)
 {
-    static struct options o;
-    static struct tap t;
-    char err[128];
-    EXPECT_EQ(options_parse("profile=hyperv", &o, err, sizeof err), 0);
-    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit};
-    out_len = 0;
-    out[0] = '\0';
-    tap_begin(&t, capture);
+    struct runner rn = started("profile=hyperv");
     EXPECT_EQ(runner_run(&rn, outside, outside + 1), 1);
     /* decode off: a truncated upper dword or a refused move; not Hyper-V's documented drop */
     EXPECT(strstr(out, "not ok 1 - decode-off\n") != NULL);
@@ -253,14 +232,8 @@ static void counts_line(struct tap *t)
 /* the kernel's access counts: one comment after the last point, before the summary */
 TEST(runner_before_summary_hook)
 {
-    static struct options o;
-    static struct tap t;
-    char err[128];
-    out_len = 0;
-    out[0] = '\0';
-    EXPECT_EQ(options_parse("only=alpha", &o, err, sizeof err), 0);
-    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit, .before_summary = counts_line};
-    tap_begin(&t, capture);
+    struct runner rn = started("only=alpha");
+    rn.before_summary = counts_line;
     EXPECT_EQ(runner_run(&rn, table, TABLE_END), 0);
     EXPECT(strstr(out, "ok 1 - alpha\n# writes: mse-toggles=7\nbarmove: 1 passed, 0 failed, 0 skipped, 0 todo\n") != NULL);
 }
@@ -293,14 +266,9 @@ static const struct check guarded_table[] = {
 
 TEST(runner_guard_abandons_a_check_and_goes_on)
 {
-    static struct options o;
-    static struct tap t;
-    char err[64];
-    EXPECT_EQ(options_parse("profile=hyperv", &o, err, sizeof err), 0);
-    struct runner rn = {.tap = &t, .options = &o, .exit = record_exit, .guard = abandon_stuck};
-    out_len = 0;
+    struct runner rn = started("profile=hyperv");
+    rn.guard = abandon_stuck;
     cleanups = 0;
-    tap_begin(&t, capture);
     runner_set_abort_cleanup(count_cleanup);
     EXPECT_EQ(runner_run(&rn, guarded_table, guarded_table + 2), 1);
     runner_set_abort_cleanup(NULL);
